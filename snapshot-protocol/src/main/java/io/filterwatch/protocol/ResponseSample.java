@@ -1,0 +1,53 @@
+package io.filterwatch.protocol;
+
+import java.util.Arrays;
+
+/**
+ * Per-sample responses of N training samples, row-major N x C ({@code responses[n * C + f]}).
+ * On the wire the responses are quantised relative to each filter's max over the sample; see
+ * {@link SnapshotCodec} for the error bound. A decoded sample therefore holds the quantised values.
+ *
+ * @param sampleCount      N, may be 0
+ * @param responses        r(n,f), spatial max of the output after BN and ReLU, finite and >= 0
+ * @param activeFraction   fraction of the filter's spatial positions with output > 1e-12, in [0,1]
+ * @param nonFiniteCount   responses that were NaN or Inf in the trainer and were sent as 0
+ *                         (reported, never silently dropped)
+ */
+public record ResponseSample(int sampleCount, float[] responses, float[] activeFraction, int nonFiniteCount) {
+
+    public static ResponseSample empty() {
+        return new ResponseSample(0, new float[0], new float[0], 0);
+    }
+
+    public float response(int n, int f, int filterCount) {
+        return responses[n * filterCount + f];
+    }
+
+    public float activeFraction(int n, int f, int filterCount) {
+        return activeFraction[n * filterCount + f];
+    }
+
+    void requireFilterCount(int c) {
+        Checks.requireLength("responses", responses, sampleCount * c);
+        Checks.requireLength("activeFraction", activeFraction, sampleCount * c);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResponseSample s
+                && sampleCount == s.sampleCount
+                && nonFiniteCount == s.nonFiniteCount
+                && Arrays.equals(responses, s.responses)
+                && Arrays.equals(activeFraction, s.activeFraction);
+    }
+
+    @Override
+    public int hashCode() {
+        return sampleCount * 31 + Arrays.hashCode(responses);
+    }
+
+    @Override
+    public String toString() {
+        return "ResponseSample[N=" + sampleCount + ", nonFinite=" + nonFiniteCount + "]";
+    }
+}
