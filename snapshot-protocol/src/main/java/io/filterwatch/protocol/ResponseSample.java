@@ -19,6 +19,26 @@ public record ResponseSample(int sampleCount, float[] responses, float[] activeF
         return new ResponseSample(0, new float[0], new float[0], 0);
     }
 
+    /**
+     * The sample a trainer should send: every NaN or infinite response is replaced, IN PLACE, by 0 and
+     * counted in {@link #nonFiniteCount}, because the wire carries only finite responses (the encoder
+     * rejects others) but a diverging run must still be reported, not dropped. The arrays are handed
+     * over, not copied, like every array of these records.
+     *
+     * @param responses      r(n,f), row-major N x C; modified in place
+     * @param activeFraction fraction of active spatial positions, row-major N x C, in [0, 1]
+     */
+    public static ResponseSample sanitised(int sampleCount, float[] responses, float[] activeFraction) {
+        int nonFinite = 0;
+        for (int i = 0; i < responses.length; i++) {
+            if (!Float.isFinite(responses[i])) {
+                responses[i] = 0f;
+                nonFinite++;
+            }
+        }
+        return new ResponseSample(sampleCount, responses, activeFraction, nonFinite);
+    }
+
     public float response(int n, int f, int filterCount) {
         return responses[n * filterCount + f];
     }

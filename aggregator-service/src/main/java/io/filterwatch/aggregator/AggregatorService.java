@@ -1,0 +1,133 @@
+package io.filterwatch.aggregator;
+
+import java.util.Properties;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.filterwatch.aggregator.alert.AlertEngine;
+import io.filterwatch.aggregator.alert.AlertPublisher;
+import io.filterwatch.aggregator.alert.AlertSettings;
+import io.filterwatch.aggregator.alert.WebhookNotifier;
+import io.filterwatch.aggregator.alert.WebhookSettings;
+import io.filterwatch.aggregator.pipeline.AggregatorPipeline;
+import io.filterwatch.aggregator.pipeline.PipelineSettings;
+import io.filterwatch.aggregator.pipeline.RecordDecoder;
+import io.filterwatch.aggregator.pipeline.StreamProcessor;
+import io.filterwatch.aggregator.runs.RunRegistry;
+import io.filterwatch.aggregator.sink.InfluxSettings;
+import io.filterwatch.aggregator.sink.InfluxSink;
+import io.filterwatch.protocol.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Wires the framework-free core (pipeline, sink, rules, webhooks) from Quarkus configuration and
+ * runs it for the application's lifetime. The core takes plain settings records so tests and the
+ * benchmark can run it without Quarkus.
+ */
+@ApplicationScoped
+public class AggregatorService {
+    private static final Logger LOG = Logger.getLogger(AggregatorService.class);
+
+    @Inject
+    AggregatorConfig config;
+    @Inject
+    InfluxConfig influxConfig;
+    @Inject
+    Config rawConfig;
+    @Inject
+    MeterRegistry meters;
+
+    private RunRegistry registry;
+    private InfluxSink sink;
+    private AlertPublisher publisher;
+    private WebhookNotifier webhooks;
+    private AggregatorPipeline pipeline;
+
+    void onStart(@Observes StartupEvent event) {
+        ObjectMapper json = RecordDecoder.mapper();
+        registry = new RunRegistry(config.maxAlertsPerRun());
+        sink = new InfluxSink(influxSettings(influxConfig), meters);
+        if (!config.enabled()) {
+            LOG.info("aggregator.enabled=false: not consuming");
+            return;
+        }
+        Properties kafka = kafkaProperties(rawConfig);
+        publisher = new AlertPublisher(kafka, Topics.ALERTS, json, meters);
+        webhooks = new WebhookNotifier(webhookSettings(config.webhooks()), json, meters);
+        PipelineSettings settings = new PipelineSettings(kafka, config.groupId(), PipelineSettings.INPUT_TOPICS, Topics.ALERTS,
+                config.maxPollRecords(), config.pollTimeout());
+        pipeline = new AggregatorPipeline(settings, sink, new StreamProcessor(registry, new AlertEngine(alertSettings(config.alerts()))),
+                publisher, webhooks, new RecordDecoder(json), meters);
+        pipeline.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (sink != null) {
+            sink.close();
+        }
+    }
+
+    public RunRegistry registry() {
+        return registry;
+    }
+
+    public InfluxSink sink() {
+        return sink;
+    }
+
+    public AggregatorPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Every {@code kafka.*} property, prefix stripped: bootstrap servers plus whatever security the deployment sets. */
+    static Properties kafkaProperties(Config config) {
+        Properties p = new Properties();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("kafka.") && !name.startsWith("kafka.devservices")) {
+                config.getOptionalValue(name, String.class)
+                        .filter(v -> !v.isBlank())
+                        .ifPresent(v -> p.put(name.substring("kafka.".length()), v));
+            }
+        }
+        p.putIfAbsent("bootstrap.servers", "127.0.0.1:9092");
+        return p;
+    }
+
+    static InfluxSettings influxSettings(InfluxConfig c) {
+        return new InfluxSettings(c.url(), c.database(), c.username(), c.password(), c.batchSize(), c.initialBackoff(),
+                c.maxBackoff(), c.timeout(), c.createDatabase());
+    }
+
+    static AlertSettings alertSettings(AggregatorConfig.Alerts a) {
+        return new AlertSettings(a.clearEvaluations(),
+                a.rise().enabled(), a.rise().points(), a.rise().withinSteps(), a.rise().resolvePoints(),
+                a.runDead().enabled(), a.runDead().fraction(), a.runDead().resolveFraction(),
+                a.layerDeadEnabled(),
+                a.nonFinite().enabled(), a.nonFinite().probeRules(),
+                a.atRisk().enabled(), a.atRisk().dyingFraction(), a.atRisk().resolveDyingFraction(), a.atRisk().gammaDominance(),
+                a.atRisk().adaptiveOptimizers());
+    }
+
+    static WebhookSettings webhookSettings(AggregatorConfig.Webhooks w) {
+        return new WebhookSettings(w.alertmanagerUrl(), w.slackUrl(), w.maxAttempts(), w.initialBackoff(), w.maxBackoff(),
+                w.queueCapacity(), w.timeout(), w.firingTtl());
+    }
+}

@@ -1,0 +1,71 @@
+package io.filterwatch.aggregator.runs;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.filterwatch.protocol.FilterStat;
+import io.filterwatch.protocol.LayerStat;
+
+/**
+ * One layer of a run: its latest summary and the latest statistics of each filter (the probe only
+ * sends a filter when it changed or on a refresh, so "latest" is its current state).
+ */
+public final class LayerState {
+    private final String name;
+    private final Map<Integer, FilterStat> filters = new ConcurrentHashMap<>();
+    private volatile LayerStat latest;
+    private volatile int layerIndex = Integer.MAX_VALUE;
+    // Per-filter cost, learnt from a summary with dead filters: all filters of a conv layer cost the same.
+    private volatile Long paramsPerFilter;
+    private volatile Long flopsPerFilter;
+
+    LayerState(String name) {
+        this.name = name;
+    }
+
+    void onLayerStat(LayerStat s) {
+        LayerStat current = latest;
+        if (current == null || s.step() >= current.step()) {
+            latest = s;
+        }
+        layerIndex = s.layerIndex();
+        if (s.dead() > 0) {
+            paramsPerFilter = s.deadParams() / s.dead();
+            flopsPerFilter = s.deadFlops() / s.dead();
+        }
+    }
+
+    void onFilterStat(FilterStat s) {
+        filters.merge(s.filter(), s, (old, now) -> now.step() >= old.step() ? now : old);
+        layerIndex = s.layerIndex();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int layerIndex() {
+        return layerIndex;
+    }
+
+    public LayerStat latest() {
+        return latest;
+    }
+
+    public List<FilterStat> filters() {
+        List<FilterStat> list = new ArrayList<>(filters.values());
+        list.sort(Comparator.comparingInt(FilterStat::filter));
+        return list;
+    }
+
+    public Long paramsPerFilter() {
+        return paramsPerFilter;
+    }
+
+    public Long flopsPerFilter() {
+        return flopsPerFilter;
+    }
+}

@@ -1,0 +1,27 @@
+package io.filterwatch.aggregator.sink;
+
+import java.time.Duration;
+
+/** Exponential backoff without jitter (one writer per instance, nothing to de-synchronise), capped. */
+public final class Backoff {
+    private final long initialMillis;
+    private final long maxMillis;
+    private long nextMillis;
+
+    public Backoff(Duration initial, Duration max) {
+        this.initialMillis = Math.max(1, initial.toMillis());
+        this.maxMillis = Math.max(initialMillis, max.toMillis());
+        this.nextMillis = initialMillis;
+    }
+
+    /** The delay before the next attempt; doubles every call up to the cap. */
+    public long nextDelayMillis() {
+        long d = nextMillis;
+        nextMillis = Math.min(maxMillis, nextMillis * 2);
+        return d;
+    }
+
+    public void reset() {
+        nextMillis = initialMillis;
+    }
+}

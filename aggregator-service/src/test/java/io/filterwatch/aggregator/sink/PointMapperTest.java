@@ -1,0 +1,36 @@
+package io.filterwatch.aggregator.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.filterwatch.aggregator.TestData;
+import io.filterwatch.protocol.FilterState;
+
+class PointMapperTest {
+
+    @Test
+    void layerStatLineHasTheDocumentedTagsFieldsAndTypes() {
+        String line = PointMapper.layerStat(TestData.layer("run-1", "conv2", 1, 300, 64, 8, 4, "adam", 2.5, 0));
+        assertThat(line).startsWith("layer_stats,layer=conv2,optimizer=adam,run=run-1 ");
+        assertThat(line).contains("step=300i", "filter_count=64i", "dead=8i", "dying=4i", "dead_fraction=0.125",
+                "sel_bin_0=56i", "sel_bin_9=8i", "median_gamma_dominance=2.5", "batch_size=64i", "window_samples=1000i");
+        assertThat(line).doesNotContain("median_adaptive_decay_ratio");
+        assertThat(line).endsWith(" " + TestData.time(300));
+    }
+
+    @Test
+    void filterStatHasStateAsStringAndCode() {
+        String line = PointMapper.filterStat(TestData.filter("run-1", "conv2", 1, 17, 300, FilterState.DEAD, true, 5e-4, -0.2));
+        assertThat(line).startsWith("filter_stats,filter=17,layer=conv2,run=run-1 ");
+        assertThat(line).contains("state=\"DEAD\"", "state_code=2i", "dead_by_activation=1i", "dead_by_scale=1i", "gamma=5.0E-4");
+        assertThat(line).doesNotContain("spatial_activity").doesNotContain("adaptive_decay_ratio");
+    }
+
+    @Test
+    void escapesNamesAndStringsAndSkipsNonFiniteValues() {
+        String line = LineProtocol.measurement("m").tag("layer", "block 1,conv=2").tag("run", "")
+                .field("message", "say \"hi\" \\ bye").field("nan", Double.NaN).field("x", 1.5).time(7);
+        assertThat(line).isEqualTo("m,layer=block\\ 1\\,conv\\=2,run=unknown message=\"say \\\"hi\\\" \\\\ bye\",x=1.5 7");
+    }
+}

@@ -1,0 +1,59 @@
+package io.filterwatch.console;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Writes one self-contained HTML report for a run, or two runs side by side. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write one self-contained HTML report (Chart.js inlined, renders offline) for a run or two runs side by side.")
+public final class ReportCommand implements Callable<Integer> {
+
+    @Mixin
+    ConsoleMain.Connection connection = new ConsoleMain.Connection();
+
+    @Option(names = "--run", required = true, description = "Run id; give it twice to compare two runs side by side.")
+    List<String> runs = new ArrayList<>();
+
+    @Option(names = {"-o", "--out"}, defaultValue = "filterwatch-report.html", description = "Output file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs.size() > 2) {
+            System.err.println("report: at most two runs (--run A --run B)");
+            return 2;
+        }
+        try (Influx influx = connection.open()) {
+            Path written = write(influx, runs, connection.api, out);
+            System.out.println("report written: " + written.toAbsolutePath());
+            return 0;
+        }
+    }
+
+    /** Loads the runs, fetches or computes their pruning plans and writes the report. */
+    public static Path write(Influx influx, List<String> runIds, String api, Path out) throws java.io.IOException {
+        List<HtmlReport.Input> inputs = new ArrayList<>();
+        for (String id : runIds) {
+            RunData run = RunData.loadFull(influx, id);
+            if (run.layerHistory.isEmpty() && run.events.isEmpty()) {
+                System.err.println("report: warning: InfluxDB has nothing for run " + id);
+            }
+            inputs.add(new HtmlReport.Input(run, PruningPlans.of(run, api)));
+        }
+        String html = HtmlReport.render(inputs, System.currentTimeMillis());
+        Path abs = out.toAbsolutePath();
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        Files.writeString(abs, html, StandardCharsets.UTF_8);
+        return abs;
+    }
+}

@@ -1,0 +1,223 @@
+package io.filterwatch.console;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.filterwatch.console.Influx.Row;
+
+/**
+ * What InfluxDB holds about one run (the aggregator's schema: layer_stats, filter_stats, run_stats,
+ * run_events, alerts), loaded in full for a report or just the latest points for the live view.
+ */
+public final class RunData {
+
+    public static final String[] TERMINAL = {"FINISHED", "FAILED", "STOPPED"};
+
+    public final String runId;
+    /** Per layer, its layer_stats rows oldest first; layers ordered by layer_index. */
+    public final Map<String, List<Row>> layerHistory;
+    public final List<Row> runStats;
+    public final List<Row> events;
+    public final List<Row> alerts;
+    /** The latest filter_stats row of every filter, by layer then filter index. */
+    public final Map<String, List<Row>> latestFilters;
+
+    RunData(String runId, Map<String, List<Row>> layerHistory, List<Row> runStats, List<Row> events, List<Row> alerts,
+            Map<String, List<Row>> latestFilters) {
+        this.runId = runId;
+        this.layerHistory = layerHistory;
+        this.runStats = runStats;
+        this.events = events;
+        this.alerts = alerts;
+        this.latestFilters = latestFilters;
+    }
+
+    /** Everything for a report. */
+    public static RunData loadFull(Influx influx, String runId) {
+        String run = Influx.literal(runId);
+        List<Row> layers = influx.query("SELECT * FROM layer_stats WHERE run = " + run + " ORDER BY time ASC");
+        List<Row> runStats = influx.query("SELECT * FROM run_stats WHERE run = " + run + " ORDER BY time ASC");
+        List<Row> events = influx.query("SELECT * FROM run_events WHERE run = " + run + " ORDER BY time ASC");
+        List<Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + run + " ORDER BY time ASC");
+        List<Row> filters = influx.query("SELECT * FROM filter_stats WHERE run = " + run
+                + " GROUP BY layer, filter ORDER BY time DESC LIMIT 1");
+        return new RunData(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
+    }
+
+    /** The latest point of every layer, the run's events and alerts: what one frame of the live view needs. */
+    public static RunData loadLatest(Influx influx, String runId) {
+        String run = Influx.literal(runId);
+        List<Row> layers = influx.query("SELECT * FROM layer_stats WHERE run = " + run
+                + " GROUP BY layer ORDER BY time DESC LIMIT 1");
+        List<Row> runStats = influx.query("SELECT * FROM run_stats WHERE run = " + run + " ORDER BY time DESC LIMIT 1");
+        List<Row> events = influx.query("SELECT * FROM run_events WHERE run = " + run + " ORDER BY time ASC");
+        List<Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + run + " ORDER BY time ASC");
+        return new RunData(runId, byLayer(layers), runStats, events, alerts, Map.of());
+    }
+
+    /** Runs that have any run event or layer statistic, most recently active first. */
+    public static List<String> knownRuns(Influx influx) {
+        Map<String, Long> last = new LinkedHashMap<>();
+        for (String m : new String[] {"run_events", "layer_stats"}) {
+            for (Row r : influx.query("SELECT last(step) FROM " + m + " GROUP BY run")) {
+                String run = r.str("run");
+                if (run != null) {
+                    last.merge(run, r.time(), Math::max);
+                }
+            }
+        }
+        List<String> runs = new ArrayList<>(last.keySet());
+        runs.sort(Comparator.comparing((String r) -> last.get(r)).reversed());
+        return runs;
+    }
+
+    private static Map<String, List<Row>> byLayer(List<Row> rows) {
+        Map<String, List<Row>> m = new LinkedHashMap<>();
+        rows.stream()
+                .sorted(Comparator.comparingInt((Row r) -> r.integer("layer_index")).thenComparingLong(Row::time))
+                .forEach(r -> m.computeIfAbsent(r.str("layer"), k -> new ArrayList<>()).add(r));
+        for (List<Row> l : m.values()) {
+            l.sort(Comparator.comparingLong((Row r) -> r.lng("step")).thenComparingLong(Row::time));
+        }
+        return m;
+    }
+
+    private static Map<String, List<Row>> filtersByLayer(List<Row> filters, List<Row> layers) {
+        Map<String, Integer> index = new TreeMap<>();
+        for (Row r : layers) {
+            index.put(r.str("layer"), r.integer("layer_index"));
+        }
+        Map<String, List<Row>> m = new LinkedHashMap<>();
+        filters.stream()
+                .sorted(Comparator.comparingInt((Row r) -> index.getOrDefault(r.str("layer"), Integer.MAX_VALUE))
+                        .thenComparing((Row r) -> r.str("layer"))
+                        .thenComparingInt(r -> parseInt(r.str("filter"))))
+                .forEach(r -> m.computeIfAbsent(r.str("layer"), k -> new ArrayList<>()).add(r));
+        return m;
+    }
+
+    static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (RuntimeException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    /** The latest layer_stats row of each layer, by layer_index. */
+    public List<Row> latestLayers() {
+        List<Row> out = new ArrayList<>();
+        for (List<Row> h : layerHistory.values()) {
+            if (!h.isEmpty()) {
+                out.add(h.get(h.size() - 1));
+            }
+        }
+        return out;
+    }
+
+    public Optional<Row> latestLayer() {
+        return latestLayers().stream().max(Comparator.comparingLong(r -> r.lng("step")));
+    }
+
+    /** STARTED, RUNNING, or the type of the last terminal event; UNKNOWN without events. */
+    public String status() {
+        String status = events.isEmpty() ? (layerHistory.isEmpty() ? "UNKNOWN" : "RUNNING") : "RUNNING";
+        for (Row e : events) {
+            String type = e.str("type");
+            if (isTerminal(type)) {
+                status = type;
+            } else if ("STARTED".equals(type) && !isTerminal(status)) {
+                status = "RUNNING";
+            }
+        }
+        return status;
+    }
+
+    public boolean finished() {
+        return isTerminal(status());
+    }
+
+    static boolean isTerminal(String type) {
+        for (String t : TERMINAL) {
+            if (t.equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The highest step seen anywhere (events, layer statistics, run statistics). */
+    public long lastStep() {
+        long step = 0;
+        for (Row e : events) {
+            step = Math.max(step, e.lng("step"));
+        }
+        for (Row r : latestLayers()) {
+            step = Math.max(step, r.lng("step"));
+        }
+        for (Row r : runStats) {
+            step = Math.max(step, r.lng("step"));
+        }
+        return step;
+    }
+
+    public Optional<Row> lastEventWithLoss() {
+        Row best = null;
+        for (Row e : events) {
+            if (e.has("loss")) {
+                best = e;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    public Optional<Row> lastEvent() {
+        return events.isEmpty() ? Optional.empty() : Optional.of(events.get(events.size() - 1));
+    }
+
+    /** The alert episodes, keyed by id (or rule+layer), in the order they first appeared; each with its latest point. */
+    public List<Row> alertEpisodes() {
+        Map<String, Row> latest = new LinkedHashMap<>();
+        for (Row a : alerts) {
+            String key = a.str("id") == null || a.str("id").isEmpty() ? a.str("rule") + "/" + a.str("layer") : a.str("id");
+            latest.put(key, a);
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    /** Training settings as written with the layer statistics (optimizer, lr, L2, weight decay, batch). */
+    public Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        latestLayer().ifPresent(r -> {
+            s.put("optimizer", r.str("optimizer"));
+            if (r.has("learning_rate")) {
+                s.put("lr", Fmt.sci(r.num("learning_rate")));
+            }
+            s.put("L2", r.has("l2") ? Fmt.sci(r.num("l2")) : "0");
+            s.put("weight decay", r.has("weight_decay") ? Fmt.sci(r.num("weight_decay")) : "0");
+            if (r.has("batch_size")) {
+                s.put("batch", Long.toString(r.lng("batch_size")));
+            }
+        });
+        return s;
+    }
+
+    /** Totals over the latest layer statistics: filters, alive, dying, dead, dead by activation, dead by scale. */
+    public long[] totals() {
+        long[] t = new long[6];
+        for (Row r : latestLayers()) {
+            t[0] += r.lng("filter_count");
+            t[1] += r.lng("alive") + r.lng("revived");
+            t[2] += r.lng("dying");
+            t[3] += r.lng("dead");
+            t[4] += r.lng("dead_by_activation");
+            t[5] += r.lng("dead_by_scale");
+        }
+        return t;
+    }
+}

@@ -1,0 +1,189 @@
+package io.filterwatch.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.filterwatch.testing.LocalInfluxDb;
+
+/** The report and the live view, rendered from a real influxd filled with synthetic points in the aggregator's schema. */
+class ConsoleTest {
+
+    static LocalInfluxDb influxd;
+    static Influx influx;
+
+    @BeforeAll
+    static void fill() {
+        influxd = LocalInfluxDb.start();
+        influxd.createDatabase("filterwatch");
+        SyntheticRun.write(influxd.url(), "adam-l2", true);
+        SyntheticRun.write(influxd.url(), "adamw", false);
+        influx = new Influx(influxd.url(), "filterwatch", null, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (influx != null) {
+            influx.close();
+        }
+        if (influxd != null) {
+            influxd.close();
+        }
+    }
+
+    @Test
+    void loadsTheRunInLayerOrder() {
+        RunData run = RunData.loadFull(influx, "adam-l2");
+        assertThat(run.layerHistory.keySet()).containsExactly("conv1", "conv2", "conv3");
+        assertThat(run.layerHistory.get("conv2")).hasSize(10);
+        assertThat(run.status()).isEqualTo("FINISHED");
+        assertThat(run.lastStep()).isEqualTo(1000);
+        assertThat(run.totals()).containsExactly(32, 26, 0, 6, 6, 4);
+        assertThat(run.latestFilters.get("conv3")).hasSize(16);
+        assertThat(run.alertEpisodes()).hasSize(2);
+        assertThat(RunData.knownRuns(influx)).containsExactlyInAnyOrder("adam-l2", "adamw");
+    }
+
+    @Test
+    void computedPruningPlanRemovesDeadFiltersAndFoldsPositiveBeta() {
+        PruningPlans.Plan plan = PruningPlans.compute(RunData.loadFull(influx, "adam-l2"));
+        assertThat(plan.source()).contains("computed");
+        assertThat(plan.step()).isEqualTo(1000);
+        PruningPlans.LayerPlan conv1 = plan.layers().get(0);
+        assertThat(conv1.removable()).isEmpty();
+        assertThat(conv1.foldIntoNextBias()).singleElement().satisfies(f -> {
+            assertThat(f.filter()).isEqualTo(7);
+            assertThat(f.constantOutput()).isEqualTo(0.25);
+        });
+        assertThat(conv1.nextLayer()).isEqualTo("conv2");
+        assertThat(plan.layers().get(1).removable()).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(plan.layers().get(1).paramsSaved()).isEqualTo(6 * 577L);
+        assertThat(plan.layers().get(2).nextLayer()).isNull();
+        assertThat(plan.removableFilters()).isEqualTo(7);
+    }
+
+    @Test
+    void reportOfOneRunHasEveryPlotAndThePlan(@TempDir Path dir) throws Exception {
+        Path out = ReportCommand.write(influx, List.of("adam-l2"), "http://127.0.0.1:1", dir.resolve("r.html"));
+        String html = Files.readString(out);
+        // self-contained: Chart.js inlined, no external scripts or styles
+        assertThat(html).contains("Chart.js v4.4.7").doesNotContain("<script src").doesNotContain("<link ");
+        for (String id : new String[] {"dead-0", "states-0", "sel-0", "dom-0", "alerts-0", "loss-0"}) {
+            assertThat(html).contains("<canvas id=\"" + id + "\">");
+        }
+        assertThat(html).contains("18.8%").contains("of 32 conv filters dead");
+        Map<?, ?> data = dataOf(html).get(0);
+        assertThat(data.get("runId")).isEqualTo("adam-l2");
+        List<?> layers = (List<?>) data.get("layers");
+        Map<?, ?> conv2 = (Map<?, ?>) layers.get(1);
+        assertThat(conv2.get("name")).isEqualTo("conv2");
+        assertThat((List<?>) conv2.get("steps")).hasSize(10);
+        assertThat(conv2.get("selBins")).isEqualTo(List.of(0, 0, 0, 2, 0, 0, 0, 0, 0, 6));
+        assertThat((List<?>) data.get("alerts")).hasSize(3);
+        assertThat(html).contains("layer-dead-fraction-rise").contains("computed from the latest filter_stats")
+                .contains("#7: +0.250").contains("#0 #1 #2 #3 #4 #5");
+    }
+
+    @Test
+    void compareReportPutsTwoRunsSideBySide(@TempDir Path dir) throws Exception {
+        Path out = ReportCommand.write(influx, List.of("adam-l2", "adamw"), "", dir.resolve("cmp.html"));
+        String html = Files.readString(out);
+        assertThat(html).contains("<canvas id=\"cmp-dead\">").contains("<canvas id=\"cmp-layers\">")
+                .contains("<canvas id=\"dead-1\">").contains("data-runs=\"2\"")
+                .contains("FilterWatch report: adam-l2 vs adamw").contains("No alerts fired for this run.")
+                .contains("<th>dead in conv2</th><td>6 of 8</td><td>0 of 8</td>");
+        assertThat(dataOf(html)).hasSize(2);
+        // kept for a look in a browser: target/sample-compare-report.html
+        Files.writeString(Path.of("target", "sample-compare-report.html"), html);
+    }
+
+    @Test
+    void reportTakesThePruningPlanFromTheAggregatorWhenItAnswers(@TempDir Path dir) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] body = ("{\"runId\":\"adam-l2\",\"step\":1000,\"gammaThreshold\":0.001,\"removableFilters\":3,\"paramsSaved\":99,"
+                + "\"flopsSaved\":12345,\"layers\":[{\"layer\":\"conv2\",\"layerIndex\":1,\"filterCount\":8,\"removable\":[1,2],"
+                + "\"foldIntoNextBias\":[{\"filter\":4,\"gamma\":0.0001,\"beta\":0.5,\"constantOutput\":0.5}],\"nextLayer\":\"conv3\","
+                + "\"paramsPerFilter\":33,\"flopsPerFilter\":4115,\"paramsSaved\":99,\"flopsSaved\":12345}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        server.createContext("/runs/adam-l2/pruning-plan", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            String api = "http://127.0.0.1:" + server.getAddress().getPort();
+            String html = Files.readString(ReportCommand.write(influx, List.of("adam-l2"), api, dir.resolve("api.html")));
+            assertThat(html).contains("Source: aggregator API " + api + "/runs/adam-l2/pruning-plan")
+                    .contains("<b>3 filters</b> can go, saving 99 parameters and 12,345 multiply-adds")
+                    .contains("#4: +0.500");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void watchFrameShowsProgressBarsAndAlerts() {
+        RunData run = RunData.loadLatest(influx, "adam-l2");
+        String plain = new WatchFrame(false, 16).render(List.of(run), Map.of("adam-l2", 1000L), SyntheticRun.T0);
+        assertThat(plain).doesNotContain("\u001b[");
+        assertThat(plain).contains("run adam-l2  FINISHED  step 1000/1000 [####################] 100%")
+                .contains("loss 0.900  acc 0.780")
+                .contains("settings: optimizer adam  lr 5e-3  L2 1e-3  weight decay 0  batch 64");
+        // conv2: 2 alive, 0 dying, 6 dead of 8 -> 4 '=' and 12 'X' in a 16-wide bar
+        assertThat(plain).containsPattern("conv2 +8  ====XXXXXXXXXXXX +2 +0 +6 +75\\.0%  6/4");
+        assertThat(plain).containsPattern("conv3 +16  ={16} +16 +0 +0 +0\\.0%");
+        assertThat(plain).contains("all 32 filters: 26 alive, 0 dying, 6 dead (18.8%)");
+        assertThat(plain).contains("alerts: 1 firing, 1 resolved")
+                .contains("FIRING   step 600 warning layer-dead-fraction-rise [conv2]: Layer conv2 of run adam-l2")
+                .contains("RESOLVED step 900 warning at-risk [conv2]");
+
+        String ansi = new WatchFrame(true, 16).render(List.of(run), Map.of(), SyntheticRun.T0);
+        assertThat(ansi).contains(WatchFrame.GREEN + "\u2588\u2588\u2588\u2588" + WatchFrame.YELLOW + WatchFrame.RED
+                + "\u2588".repeat(12) + WatchFrame.RESET);
+
+        String healthy = new WatchFrame(false, 16).render(List.of(RunData.loadLatest(influx, "adamw")), Map.of(), SyntheticRun.T0);
+        assertThat(healthy).contains("alerts: none").contains("32 alive, 0 dying, 0 dead (0.0%)");
+    }
+
+    @Test
+    void watchCommandPrintsOnePlainFrameWhenNotATerminal() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = ConsoleMain.execute("watch", "--influx-url", influxd.url(), "--run", "adamw", "--once");
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(code).isZero();
+        assertThat(out).contains("run adamw  FINISHED").contains("all 32 filters: 32 alive, 0 dying, 0 dead (0.0%)")
+                .doesNotContain("\u001b[");
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<?, ?>> dataOf(String html) throws Exception {
+        Matcher m = Pattern.compile("const FW_DATA = (.*?);\n").matcher(html);
+        assertThat(m.find()).isTrue();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(m.group(1).replace("<\\/", "</"), List.class);
+    }
+}

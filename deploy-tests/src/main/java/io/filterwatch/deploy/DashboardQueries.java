@@ -1,0 +1,266 @@
+package io.filterwatch.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * Every InfluxQL query of the Grafana dashboards (panels, template variables, annotations) and of
+ * the unified-alerting rules under {@code grafana/}, as Grafana would send them once its template
+ * variables and macros are substituted.
+ *
+ * <p>Used by deploy-tests to run each one against a real InfluxDB, and meant for the
+ * aggregator contract test (issue 6): fill InfluxDB through the real aggregator, then
+ * <pre>{@code
+ * var vars = DashboardQueries.Variables.of(runId, layer, from, to);
+ * for (DashboardQueries.Query q : DashboardQueries.all()) {
+ *     String influxQl = q.substituted(vars);   // run on database "filterwatch"
+ * }
+ * }</pre>
+ *
+ * <p>Substitution follows Grafana's InfluxDB datasource: {@code $timeFilter} becomes
+ * {@code time >= <from>ms and time <= <to>ms}, {@code $__interval} a duration literal, and
+ * {@code $run} / {@code $layer} their value, regex-escaped inside a {@code /^$var$/} literal.
+ * A query left with an unknown {@code $variable} is an error.
+ */
+public final class DashboardQueries {
+
+    public enum Kind { PANEL, VARIABLE, ANNOTATION, ALERT_RULE }
+
+    /**
+     * One query.
+     *
+     * @param kind   where it comes from
+     * @param source file relative to the repository root, e.g. {@code grafana/dashboards/fleet.json}
+     * @param name   panel title + refId, variable name, annotation name, or alert rule uid + refId
+     * @param raw    the query text as stored, with Grafana's variables
+     */
+    public record Query(Kind kind, String source, String name, String raw) {
+        public String substituted(Variables vars) {
+            return substitute(raw, vars);
+        }
+
+        public boolean usesRun() {
+            return RUN_REF.matcher(raw).find();
+        }
+
+        public boolean usesLayer() {
+            return LAYER_REF.matcher(raw).find();
+        }
+
+        @Override
+        public String toString() {
+            return source + " :: " + name;
+        }
+    }
+
+    /** Values of the dashboards' template variables and of Grafana's time range and interval. */
+    public record Variables(String run, String layer, Instant from, Instant to, Duration interval) {
+        public Variables {
+            Objects.requireNonNull(run, "run");
+            Objects.requireNonNull(layer, "layer");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(interval, "interval");
+        }
+
+        /** Interval as Grafana would pick for ~1000 points over the range, at least 1 s. */
+        public static Variables of(String run, String layer, Instant from, Instant to) {
+            long ms = Math.max(1000L, Duration.between(from, to).toMillis() / 1000L);
+            return new Variables(run, layer, from, to, Duration.ofMillis(ms));
+        }
+    }
+
+    private static final Pattern RUN_REF = Pattern.compile("\\$(\\{run\\}|run(?![A-Za-z0-9_]))");
+    private static final Pattern LAYER_REF = Pattern.compile("\\$(\\{layer\\}|layer(?![A-Za-z0-9_]))");
+    private static final Pattern LEFTOVER = Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_.]*");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private DashboardQueries() {
+    }
+
+    /** All queries of the repository found by {@link RepoRoot#find()}. */
+    public static List<Query> all() {
+        return all(RepoRoot.find());
+    }
+
+    /** All queries: dashboards in file-name order, then the alert rules. */
+    public static List<Query> all(Path repoRoot) {
+        List<Query> out = new ArrayList<>();
+        for (Path file : files(repoRoot.resolve("grafana/dashboards"), ".json")) {
+            out.addAll(fromDashboard(repoRoot, file));
+        }
+        for (Path file : files(repoRoot.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
+            out.addAll(fromAlertRules(repoRoot, file));
+        }
+        return List.copyOf(out);
+    }
+
+    /** All queries with the variables substituted. */
+    public static List<String> substituted(Path repoRoot, Variables vars) {
+        return all(repoRoot).stream().map(q -> q.substituted(vars)).toList();
+    }
+
+    static List<Path> files(Path dir, String... suffixes) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> Stream.of(suffixes).anyMatch(x -> p.getFileName().toString().endsWith(x)))
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Query> fromDashboard(Path root, Path file) {
+        String source = root.relativize(file).toString().replace('\\', '/');
+        JsonNode dash = read(JSON, file);
+        List<Query> out = new ArrayList<>();
+        for (JsonNode panel : panels(dash)) {
+            String title = panel.path("title").asText("panel " + panel.path("id").asText());
+            for (JsonNode t : panel.path("targets")) {
+                String q = t.path("query").asText("");
+                if (!q.isBlank()) {
+                    out.add(new Query(Kind.PANEL, source, title + " [" + t.path("refId").asText("?") + "]", q));
+                }
+            }
+        }
+        for (JsonNode v : dash.path("templating").path("list")) {
+            if ("query".equals(v.path("type").asText())) {
+                JsonNode q = v.path("query");
+                String text = q.isObject() ? q.path("query").asText("") : q.asText("");
+                if (!text.isBlank()) {
+                    out.add(new Query(Kind.VARIABLE, source, "$" + v.path("name").asText(), text));
+                }
+            }
+        }
+        for (JsonNode a : dash.path("annotations").path("list")) {
+            if (a.path("builtIn").asInt(0) == 1) {
+                continue;
+            }
+            String text = a.path("query").asText("");
+            if (text.isBlank()) {
+                text = a.path("target").path("query").asText("");
+            }
+            if (!text.isBlank()) {
+                out.add(new Query(Kind.ANNOTATION, source, "annotation " + a.path("name").asText(), text));
+            }
+        }
+        return out;
+    }
+
+    static List<Query> fromAlertRules(Path root, Path file) {
+        String source = root.relativize(file).toString().replace('\\', '/');
+        JsonNode doc = read(YAML, file);
+        List<Query> out = new ArrayList<>();
+        for (JsonNode group : doc.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                for (JsonNode d : rule.path("data")) {
+                    if ("__expr__".equals(d.path("datasourceUid").asText())) {
+                        continue;
+                    }
+                    String q = d.path("model").path("query").asText("");
+                    if (!q.isBlank()) {
+                        out.add(new Query(Kind.ALERT_RULE, source, rule.path("uid").asText() + " [" + d.path("refId").asText() + "]", q));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Panels of a dashboard, including those nested in rows. */
+    public static List<JsonNode> panels(JsonNode dashboard) {
+        List<JsonNode> out = new ArrayList<>();
+        collect(dashboard.path("panels"), out);
+        return out;
+    }
+
+    private static void collect(JsonNode panels, List<JsonNode> out) {
+        for (JsonNode p : panels) {
+            out.add(p);
+            collect(p.path("panels"), out);
+        }
+    }
+
+    /** Grafana's substitution of the variables and macros the FilterWatch queries use. */
+    public static String substitute(String raw, Variables v) {
+        String s = raw;
+        s = s.replace("$timeFilter", timeFilter(v)).replace("${timeFilter}", timeFilter(v));
+        s = s.replace("$__interval_ms", Long.toString(v.interval().toMillis()))
+                .replace("${__interval_ms}", Long.toString(v.interval().toMillis()));
+        s = s.replace("$__interval", duration(v.interval())).replace("${__interval}", duration(v.interval()));
+        s = variable(s, "run", v.run());
+        s = variable(s, "layer", v.layer());
+        Matcher m = LEFTOVER.matcher(s);
+        if (m.find()) {
+            throw new IllegalArgumentException("unresolved Grafana variable " + m.group() + " in: " + raw);
+        }
+        return s;
+    }
+
+    private static String variable(String s, String name, String value) {
+        // Inside a regex literal /^$name$/ the value is regex-escaped, as Grafana does.
+        s = s.replace("/^$" + name + "$/", "/^" + regexEscape(value) + "$/")
+                .replace("/^${" + name + "}$/", "/^" + regexEscape(value) + "$/");
+        s = s.replace("${" + name + "}", value);
+        return s.replaceAll("\\$" + name + "(?![A-Za-z0-9_])", Matcher.quoteReplacement(value));
+    }
+
+    static String timeFilter(Variables v) {
+        return "time >= " + v.from().toEpochMilli() + "ms and time <= " + v.to().toEpochMilli() + "ms";
+    }
+
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    /** Grafana's regexEscape for InfluxDB regex literals. */
+    public static String regexEscape(String value) {
+        StringBuilder b = new StringBuilder(value.length() + 8);
+        for (char c : value.toCharArray()) {
+            if ("\\^$*+?.()|{}[]/".indexOf(c) >= 0) {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    private static JsonNode read(ObjectMapper mapper, Path file) {
+        try {
+            return mapper.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + file, e);
+        }
+    }
+}

@@ -1,0 +1,499 @@
+package io.filterwatch.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Grafana as code: every provisioning file and dashboard under grafana/ parses and is consistent. */
+class GrafanaProvisioningTest {
+    static final Set<String> AGGREGATOR_RULES = Set.of(
+            "layer-dead-fraction-rise", "run-dead-fraction", "layer-dead", "non-finite", "at-risk");
+    static final Set<String> RUN_EVENT_TYPES = Set.of("STARTED", "EPOCH_END", "FINISHED", "FAILED", "STOPPED");
+    static final Set<String> CONTACT_POINT_TYPES_WITH_URL = Set.of("webhook", "slack", "alertmanager", "discord", "teams", "googlechat");
+
+    final Path root = Files2.root();
+
+    @Test
+    void everyProvisioningFileParsesWithApiVersion1AndKnownKeys() {
+        Map<String, Set<String>> allowed = Map.of(
+                "datasources", Set.of("apiVersion", "datasources", "deleteDatasources", "prune"),
+                "dashboards", Set.of("apiVersion", "providers"),
+                "alerting", Set.of("apiVersion", "groups", "deleteRules", "contactPoints", "deleteContactPoints",
+                        "policies", "resetPolicies", "templates", "deleteTemplates", "muteTimes", "deleteMuteTimes"));
+        List<Path> files = DashboardQueries.files(root.resolve("grafana/provisioning"), ".yaml", ".yml");
+        assertThat(files).hasSizeGreaterThanOrEqualTo(5);
+        for (Path f : files) {
+            String folder = f.getParent().getFileName().toString();
+            assertThat(allowed).as("provisioning folder of " + f).containsKey(folder);
+            JsonNode doc = Files2.yaml(f);
+            assertThat(doc.path("apiVersion").asInt()).as(f + " apiVersion").isEqualTo(1);
+            doc.fieldNames().forEachRemaining(k -> assertThat(allowed.get(folder)).as(f + " top-level key").contains(k));
+        }
+    }
+
+    @Test
+    void datasourceIsInfluxQlWithFixedUidAndCredentialsFromEnv() {
+        List<JsonNode> ds = datasources();
+        assertThat(ds).extracting(d -> d.path("uid").asText()).containsExactly(Files2.DATASOURCE_UID);
+        JsonNode d = ds.get(0);
+        assertThat(d.path("type").asText()).isEqualTo("influxdb");
+        assertThat(d.path("access").asText()).isEqualTo("proxy");
+        assertThat(d.path("jsonData").path("version").asText()).isEqualTo("InfluxQL");
+        assertThat(d.path("url").asText()).isEqualTo("${INFLUXDB_URL}");
+        assertThat(d.path("user").asText()).isEqualTo("${INFLUXDB_USERNAME}");
+        assertThat(d.path("jsonData").path("dbName").asText()).isEqualTo("${INFLUXDB_DATABASE}");
+        assertThat(d.path("secureJsonData").path("password").asText()).isEqualTo("${INFLUXDB_PASSWORD}");
+        assertThat(d.has("password")).as("plain-text password field").isFalse();
+        assertThat(d.has("basicAuthPassword")).isFalse();
+        assertThat(Files2.grafanaEnv(root)).contains("INFLUXDB_URL", "INFLUXDB_USERNAME", "INFLUXDB_PASSWORD", "INFLUXDB_DATABASE");
+    }
+
+    @Test
+    void dashboardProviderPointsAtTheMountedFolder() {
+        List<Path> files = DashboardQueries.files(root.resolve("grafana/provisioning/dashboards"), ".yaml", ".yml");
+        assertThat(files).hasSize(1);
+        JsonNode providers = Files2.yaml(files.get(0)).path("providers");
+        assertThat(providers).hasSize(1);
+        JsonNode p = providers.get(0);
+        assertThat(p.path("type").asText()).isEqualTo("file");
+        assertThat(p.path("options").path("path").asText()).isEqualTo(Files2.DASHBOARDS_PATH);
+        assertThat(p.path("folder").asText()).isEqualTo("FilterWatch");
+    }
+
+    @Test
+    void dashboardsHaveUniqueUidsAndTheThreeExpectedOnes() {
+        Map<String, Path> uids = dashboardUids();
+        assertThat(uids).containsKeys("filterwatch-run-overview", "filterwatch-layer-detail", "filterwatch-fleet");
+    }
+
+    @Test
+    void everyPanelHasAKnownDatasourceAndARawInfluxQlQuery() {
+        Set<String> known = datasourceUids();
+        List<String> problems = new ArrayList<>();
+        for (Path f : dashboards()) {
+            JsonNode dash = Files2.json(f);
+            Set<Integer> ids = new HashSet<>();
+            for (JsonNode panel : DashboardQueries.panels(dash)) {
+                String where = f.getFileName() + " panel '" + panel.path("title").asText() + "'";
+                if ("row".equals(panel.path("type").asText())) {
+                    continue;
+                }
+                if (!ids.add(panel.path("id").asInt(-1))) {
+                    problems.add(where + ": duplicate or missing id");
+                }
+                if (panel.path("type").asText().isBlank()) {
+                    problems.add(where + ": no type");
+                }
+                String uid = panel.path("datasource").path("uid").asText("");
+                if (!known.contains(uid)) {
+                    problems.add(where + ": datasource uid '" + uid + "' is not provisioned");
+                }
+                JsonNode targets = panel.path("targets");
+                if (!targets.isArray() || targets.isEmpty()) {
+                    problems.add(where + ": no query");
+                }
+                Set<String> refIds = new HashSet<>();
+                for (JsonNode t : targets) {
+                    if (!refIds.add(t.path("refId").asText(""))) {
+                        problems.add(where + ": duplicate refId " + t.path("refId").asText());
+                    }
+                    String tuid = t.path("datasource").path("uid").asText(uid);
+                    if (!known.contains(tuid)) {
+                        problems.add(where + ": target datasource uid '" + tuid + "' is not provisioned");
+                    }
+                    if (!t.path("rawQuery").asBoolean(false) || t.path("query").asText("").isBlank()) {
+                        problems.add(where + " " + t.path("refId").asText() + ": not a raw InfluxQL query");
+                    }
+                }
+                JsonNode g = panel.path("gridPos");
+                if (!g.has("w") || !g.has("h") || g.path("x").asInt() + g.path("w").asInt() > 24) {
+                    problems.add(where + ": bad gridPos " + g);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void panelsDoNotOverlap() {
+        for (Path f : dashboards()) {
+            List<JsonNode> panels = DashboardQueries.panels(Files2.json(f));
+            for (int i = 0; i < panels.size(); i++) {
+                for (int j = i + 1; j < panels.size(); j++) {
+                    JsonNode a = panels.get(i).path("gridPos");
+                    JsonNode b = panels.get(j).path("gridPos");
+                    boolean overlap = a.path("x").asInt() < b.path("x").asInt() + b.path("w").asInt()
+                            && b.path("x").asInt() < a.path("x").asInt() + a.path("w").asInt()
+                            && a.path("y").asInt() < b.path("y").asInt() + b.path("h").asInt()
+                            && b.path("y").asInt() < a.path("y").asInt() + a.path("h").asInt();
+                    assertThat(overlap).as(f.getFileName() + ": '" + panels.get(i).path("title").asText() + "' overlaps '"
+                            + panels.get(j).path("title").asText() + "'").isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void templateVariablesResolve() {
+        Set<String> known = datasourceUids();
+        Pattern ref = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
+        for (Path f : dashboards()) {
+            JsonNode dash = Files2.json(f);
+            List<String> defined = new ArrayList<>();
+            for (JsonNode v : dash.path("templating").path("list")) {
+                String name = v.path("name").asText();
+                assertThat(name).as(f + " variable name").isNotBlank();
+                if ("query".equals(v.path("type").asText())) {
+                    assertThat(known).as(f + " $" + name + " datasource").contains(v.path("datasource").path("uid").asText());
+                    String q = v.path("query").isObject() ? v.path("query").path("query").asText() : v.path("query").asText();
+                    assertThat(q).as(f + " $" + name + " query").isNotBlank();
+                    // a variable may only use variables defined before it
+                    Matcher m = ref.matcher(q);
+                    while (m.find()) {
+                        assertThat(defined).as(f + " $" + name + " uses $" + m.group(1)).contains(m.group(1));
+                    }
+                }
+                defined.add(name);
+            }
+            // every $reference in queries, titles and links is a variable of this dashboard or a Grafana built-in
+            String text = dash.path("panels").toString() + dash.path("annotations").toString() + dash.path("links").toString();
+            Matcher m = ref.matcher(text);
+            Set<String> unresolved = new LinkedHashSet<>();
+            while (m.find()) {
+                String name = m.group(1);
+                boolean builtin = name.startsWith("__") || name.startsWith("tag_") || name.equals("timeFilter") || name.equals("col");
+                if (!builtin && !defined.contains(name)) {
+                    unresolved.add(name);
+                }
+            }
+            assertThat(unresolved).as(f + ": references to undefined variables").isEmpty();
+            // and the queries substitute cleanly (no $ left)
+            for (DashboardQueries.Query q : DashboardQueries.fromDashboard(root, f)) {
+                q.substituted(DashboardQueries.Variables.of("r", "l", java.time.Instant.EPOCH, java.time.Instant.now()));
+            }
+        }
+        JsonNode runOverview = Files2.json(root.resolve("grafana/dashboards/run-overview.json"));
+        JsonNode layerDetail = Files2.json(root.resolve("grafana/dashboards/layer-detail.json"));
+        assertThat(varNames(runOverview)).contains("run");
+        assertThat(varNames(layerDetail)).containsExactly("run", "layer");
+    }
+
+    @Test
+    void everyDashboardDrawsAlertsAsAnnotationsFromTheAlertsMeasurement() {
+        Set<String> known = datasourceUids();
+        for (Path f : dashboards()) {
+            boolean found = false;
+            for (JsonNode a : Files2.json(f).path("annotations").path("list")) {
+                if (a.path("builtIn").asInt(0) == 1) {
+                    continue;
+                }
+                assertThat(known).as(f + " annotation datasource").contains(a.path("datasource").path("uid").asText());
+                assertThat(a.path("query").asText()).as(f + " annotation query").isNotBlank();
+                assertThat(a.path("textColumn").asText()).as(f + " annotation textColumn").isNotBlank();
+                found |= a.path("query").asText().contains("FROM \"alerts\"");
+            }
+            assertThat(found).as(f + " has an annotation from the alerts measurement").isTrue();
+        }
+    }
+
+    @Test
+    void linksPointAtExistingDashboards() {
+        Set<String> uids = dashboardUids().keySet();
+        Pattern d = Pattern.compile("/d/([A-Za-z0-9_-]+)");
+        for (Path f : dashboards()) {
+            Matcher m = d.matcher(Files2.read(f));
+            int n = 0;
+            while (m.find()) {
+                n++;
+                assertThat(uids).as(f + " links to /d/" + m.group(1)).contains(m.group(1));
+            }
+            assertThat(n).as(f + " links to the other dashboards").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void queriesUseOnlyMeasurementsTagsAndFieldsOfTheSchema() {
+        List<String> problems = new ArrayList<>();
+        for (DashboardQueries.Query q : DashboardQueries.all(root)) {
+            problems.addAll(schemaProblems(q));
+        }
+        assertThat(problems).isEmpty();
+        Set<String> measurements = DashboardQueries.all(root).stream()
+                .flatMap(q -> measurements(q.raw()).stream()).collect(Collectors.toSet());
+        assertThat(measurements).as("every measurement is shown somewhere").containsAll(InfluxSchema.ALL.keySet());
+    }
+
+    @Test
+    void measurementsAndFieldsUsedAreDocumentedInMetricsMd() {
+        Path doc = root.resolve("docs/metrics.md");
+        String text = java.nio.file.Files.exists(doc) ? Files2.read(doc) : "";
+        Assumptions.assumeTrue(text.contains("layer_stats") && text.contains("filter_stats"),
+                "docs/metrics.md does not document the InfluxDB schema yet (aggregator-service owner): skipped");
+        Set<String> missing = new LinkedHashSet<>();
+        for (DashboardQueries.Query q : DashboardQueries.all(root)) {
+            for (String id : identifiers(q.raw())) {
+                // numbered fields may be documented as a range (sel_bin_0..sel_bin_9)
+                String first = id.replaceAll("_\\d+$", "_0");
+                if (!aliases(q.raw()).contains(id) && !Pattern.compile("\\b" + Pattern.quote(id) + "\\b").matcher(text).find()
+                        && !Pattern.compile("\\b" + Pattern.quote(first) + "\\b").matcher(text).find()) {
+                    missing.add(id);
+                }
+            }
+        }
+        assertThat(missing).as("used by dashboards/alerts but not in docs/metrics.md").isEmpty();
+    }
+
+    @Test
+    void alertRulesMirrorTheAggregatorRulesAndAreWellFormed() {
+        Set<String> known = datasourceUids();
+        Set<String> rules = new HashSet<>();
+        Set<String> uids = new HashSet<>();
+        for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
+            for (JsonNode group : Files2.yaml(f).path("groups")) {
+                assertThat(group.path("folder").asText()).isEqualTo("FilterWatch");
+                assertThat(group.path("interval").asText()).matches("\\d+[smh]");
+                for (JsonNode rule : group.path("rules")) {
+                    String uid = rule.path("uid").asText();
+                    assertThat(uid).hasSizeBetween(1, 40);
+                    assertThat(uids.add(uid)).as("unique rule uid " + uid).isTrue();
+                    assertThat(rule.path("title").asText()).isNotBlank();
+                    Map<String, JsonNode> data = new HashMap<>();
+                    for (JsonNode d : rule.path("data")) {
+                        assertThat(data.put(d.path("refId").asText(), d)).as(uid + " unique refId").isNull();
+                    }
+                    assertThat(data).as(uid + " condition").containsKey(rule.path("condition").asText());
+                    for (JsonNode d : data.values()) {
+                        String ds = d.path("datasourceUid").asText();
+                        JsonNode model = d.path("model");
+                        assertThat(model.path("refId").asText()).isEqualTo(d.path("refId").asText());
+                        if ("__expr__".equals(ds)) {
+                            String type = model.path("type").asText();
+                            assertThat(type).isIn("reduce", "math", "threshold", "resample", "classic_conditions");
+                            Matcher m = Pattern.compile("\\$([A-Z])\\b|^([A-Z])$").matcher(model.path("expression").asText());
+                            int refs = 0;
+                            while (m.find()) {
+                                refs++;
+                                String r = m.group(1) != null ? m.group(1) : m.group(2);
+                                assertThat(data).as(uid + " expression refers to " + r).containsKey(r);
+                            }
+                            assertThat(refs).as(uid + " " + d.path("refId").asText() + " refers to something").isPositive();
+                        } else {
+                            assertThat(known).as(uid + " datasource").contains(ds);
+                            assertThat(model.path("rawQuery").asBoolean()).isTrue();
+                            assertThat(model.path("query").asText()).contains("$timeFilter");
+                            assertThat(d.path("relativeTimeRange").path("from").asInt()).isPositive();
+                        }
+                    }
+                    assertThat(rule.path("noDataState").asText()).isIn("OK", "NoData", "Alerting", "KeepLast");
+                    assertThat(rule.path("execErrState").asText()).isIn("OK", "Error", "Alerting", "KeepLast");
+                    assertThat(rule.path("annotations").path("summary").asText()).isNotBlank();
+                    // Grafana expands env variables in labels: no '$' there
+                    assertThat(rule.path("labels").toString()).doesNotContain("$");
+                    assertThat(rule.path("labels").path("severity").asText()).isIn("warning", "critical");
+                    rules.add(rule.path("labels").path("filterwatch_rule").asText());
+                }
+            }
+        }
+        assertThat(rules).as("one Grafana rule per aggregator rule").isEqualTo(AGGREGATOR_RULES);
+    }
+
+    @Test
+    void alertThresholdsEqualTheAggregatorDefaults() {
+        Path props = root.resolve("aggregator-service/src/main/resources/application.properties");
+        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(props), "aggregator-service has no application.properties yet");
+        Map<String, Double> p = new HashMap<>();
+        for (String line : Files2.read(props).split("\n")) {
+            Matcher m = Pattern.compile("^(aggregator\\.alerts\\.[a-z.-]+)=([0-9.]+)\\s*$").matcher(line.strip());
+            if (m.matches()) {
+                p.put(m.group(1), Double.parseDouble(m.group(2)));
+            }
+        }
+        Assumptions.assumeTrue(p.containsKey("aggregator.alerts.run-dead.fraction"), "aggregator.alerts.* not configured yet");
+        Map<String, List<Double>> expected = new HashMap<>();
+        expected.put("layer-dead-fraction-rise", List.of(p.get("aggregator.alerts.rise.points") / 100.0));
+        expected.put("run-dead-fraction", List.of(p.get("aggregator.alerts.run-dead.fraction")));
+        expected.put("layer-dead", List.of(1.0));
+        expected.put("non-finite", List.of(0.0));
+        expected.put("at-risk", List.of(p.get("aggregator.alerts.at-risk.dying-fraction"), p.get("aggregator.alerts.at-risk.gamma-dominance")));
+        for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
+            for (JsonNode group : Files2.yaml(f).path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    String name = rule.path("labels").path("filterwatch_rule").asText();
+                    String condition = rule.path("condition").asText();
+                    List<Double> numbers = new ArrayList<>();
+                    for (JsonNode d : rule.path("data")) {
+                        if (d.path("refId").asText().equals(condition)) {
+                            Matcher m = Pattern.compile("(?<![$A-Za-z])([0-9]+(?:\\.[0-9]+)?)").matcher(d.path("model").path("expression").asText());
+                            while (m.find()) {
+                                numbers.add(Double.parseDouble(m.group(1)));
+                            }
+                        }
+                    }
+                    assertThat(numbers).as("thresholds of " + name).usingComparatorForType(
+                            (a, b) -> Math.abs(a - b) < 1e-9 ? 0 : Double.compare(a, b), Double.class).isEqualTo(expected.get(name));
+                }
+            }
+        }
+    }
+
+    @Test
+    void contactPointAndPolicyComeFromEnvAndMatch() {
+        Set<String> receivers = new HashSet<>();
+        List<JsonNode> policies = new ArrayList<>();
+        for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
+            JsonNode doc = Files2.yaml(f);
+            for (JsonNode cp : doc.path("contactPoints")) {
+                receivers.add(cp.path("name").asText());
+                for (JsonNode r : cp.path("receivers")) {
+                    assertThat(r.path("uid").asText()).isNotBlank();
+                    assertThat(r.path("type").asText()).as("receiver type from env").matches("\\$\\{[A-Z_]+\\}");
+                    assertThat(r.path("settings").path("url").asText()).as("receiver url from env").matches("\\$\\{[A-Z_]+\\}");
+                }
+            }
+            doc.path("policies").forEach(policies::add);
+        }
+        assertThat(receivers).isNotEmpty();
+        assertThat(policies).hasSize(1);
+        List<JsonNode> todo = new ArrayList<>(policies);
+        while (!todo.isEmpty()) {
+            JsonNode p = todo.remove(0);
+            if (p.has("receiver")) {
+                assertThat(receivers).contains(p.path("receiver").asText());
+            }
+            p.path("routes").forEach(todo::add);
+        }
+        assertThat(policies.get(0).path("receiver").asText()).isNotBlank();
+        assertThat(Files2.grafanaEnv(root)).contains("FILTERWATCH_ALERT_RECEIVER_TYPE", "FILTERWATCH_ALERT_RECEIVER_URL");
+        assertThat(CONTACT_POINT_TYPES_WITH_URL).contains("webhook", "slack");
+    }
+
+    @Test
+    void kustomizationGeneratesAConfigMapEntryForEveryGrafanaFile() {
+        JsonNode k = Files2.yaml(root.resolve("grafana/kustomization.yaml"));
+        Set<String> listed = new HashSet<>();
+        for (JsonNode g : k.path("configMapGenerator")) {
+            for (JsonNode file : g.path("files")) {
+                String s = file.asText();
+                listed.add(s.contains("=") ? s.substring(s.indexOf('=') + 1) : s);
+            }
+        }
+        Set<String> present = new HashSet<>();
+        for (Path f : DashboardQueries.files(root.resolve("grafana"), ".yaml", ".yml", ".json")) {
+            String rel = root.resolve("grafana").relativize(f).toString().replace('\\', '/');
+            if (!rel.equals("kustomization.yaml")) {
+                present.add(rel);
+            }
+        }
+        assertThat(listed).isEqualTo(present);
+    }
+
+    // ---- helpers ----
+
+    List<Path> dashboards() {
+        List<Path> d = DashboardQueries.files(root.resolve("grafana/dashboards"), ".json");
+        assertThat(d).isNotEmpty();
+        return d;
+    }
+
+    Map<String, Path> dashboardUids() {
+        Map<String, Path> uids = new HashMap<>();
+        for (Path f : dashboards()) {
+            JsonNode dash = Files2.json(f);
+            String uid = dash.path("uid").asText();
+            assertThat(uid).as(f + " uid").isNotBlank().hasSizeLessThanOrEqualTo(40);
+            assertThat(dash.path("title").asText()).as(f + " title").isNotBlank();
+            assertThat(uids.put(uid, f)).as("dashboard uid " + uid + " used twice").isNull();
+        }
+        return uids;
+    }
+
+    List<JsonNode> datasources() {
+        List<JsonNode> out = new ArrayList<>();
+        for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/datasources"), ".yaml", ".yml")) {
+            Files2.yaml(f).path("datasources").forEach(out::add);
+        }
+        return out;
+    }
+
+    Set<String> datasourceUids() {
+        return datasources().stream().map(d -> d.path("uid").asText()).collect(Collectors.toSet());
+    }
+
+    static List<String> varNames(JsonNode dash) {
+        List<String> out = new ArrayList<>();
+        dash.path("templating").path("list").forEach(v -> out.add(v.path("name").asText()));
+        return out;
+    }
+
+    static Set<String> measurements(String q) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("(?i)\\bFROM\\s+\"([^\"]+)\"").matcher(q);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    static Set<String> aliases(String q) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("(?i)\\bAS\\s+\"([^\"]+)\"").matcher(q);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    static Set<String> identifiers(String q) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("\"([^\"]+)\"").matcher(q);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    static List<String> schemaProblems(DashboardQueries.Query q) {
+        List<String> problems = new ArrayList<>();
+        Set<String> ms = measurements(q.raw());
+        if (ms.isEmpty()) {
+            problems.add(q + ": no FROM \"measurement\"");
+        }
+        for (String m : ms) {
+            if (!InfluxSchema.ALL.containsKey(m)) {
+                problems.add(q + ": unknown measurement " + m);
+            }
+        }
+        Set<String> aliases = aliases(q.raw());
+        for (String id : identifiers(q.raw())) {
+            if (InfluxSchema.ALL.containsKey(id) || aliases.contains(id)) {
+                continue;
+            }
+            boolean ok = ms.stream().map(InfluxSchema.ALL::get).filter(java.util.Objects::nonNull).anyMatch(m -> m.has(id));
+            if (!ok) {
+                problems.add(q + ": \"" + id + "\" is no tag or field of " + ms);
+            }
+        }
+        Matcher type = Pattern.compile("\"type\"\\s*!?=\\s*'([^']*)'").matcher(q.raw());
+        while (type.find()) {
+            if (!RUN_EVENT_TYPES.contains(type.group(1))) {
+                problems.add(q + ": unknown run event type " + type.group(1));
+            }
+        }
+        return problems;
+    }
+}

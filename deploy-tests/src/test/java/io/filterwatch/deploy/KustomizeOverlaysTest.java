@@ -1,0 +1,751 @@
+package io.filterwatch.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+
+/**
+ * Renders k8s/base and every overlay under k8s/overlays with {@code kubectl kustomize} (or
+ * {@code kustomize build}) and checks the objects: each parses as its Kubernetes type (no unknown
+ * field), every referenced ConfigMap, Secret, Service and Kafka topic exists (or is a Secret that
+ * Strimzi creates or docs/operations.md tells how to create), and images, ports and probes agree
+ * with the services' configuration.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KustomizeOverlaysTest {
+    static final String NAMESPACE = "filterwatch";
+    static final String KAFKA_CLUSTER = "filterwatch";
+    static final Set<String> TOPICS = Set.of("filterwatch.snapshots", "filterwatch.snapshots.dlq", "filterwatch.filter-stats",
+            "filterwatch.layer-stats", "filterwatch.alerts", "filterwatch.runs");
+    static final Map<String, String> KAFKA_USER = Map.of("trainer-service", "filterwatch-trainer",
+            "probe-service", "filterwatch-probe", "aggregator-service", "filterwatch-aggregator");
+    static final Map<String, String> CONSUMER_GROUP = Map.of("probe-service", "filterwatch-probe",
+            "aggregator-service", "filterwatch-aggregator");
+    static final Map<String, Class<?>> TYPED = Map.of(
+            "v1/Namespace", Namespace.class,
+            "v1/ConfigMap", ConfigMap.class,
+            "v1/Secret", Secret.class,
+            "v1/Service", Service.class,
+            "apps/v1/Deployment", Deployment.class,
+            "apps/v1/StatefulSet", StatefulSet.class,
+            "batch/v1/Job", Job.class,
+            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
+    static final Set<String> CUSTOM = Set.of(
+            "kafka.strimzi.io/v1beta2/KafkaNodePool", "kafka.strimzi.io/v1beta2/Kafka",
+            "kafka.strimzi.io/v1beta2/KafkaTopic", "kafka.strimzi.io/v1beta2/KafkaUser",
+            "keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
+    static final String INSTALL_HINT = "neither kubectl nor kustomize is installed: the kustomize checks are skipped. "
+            + "Install kubectl (it embeds kustomize), e.g. the machine image's kubectl or Debian's kubernetes-client "
+            + "(too old: its kustomize v2 lacks 'labels'), or a kustomize binary on PATH";
+
+    final Path root = Files2.root();
+    final ObjectMapper typedMapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    final Map<String, List<JsonNode>> rendered = new LinkedHashMap<>();
+
+    @BeforeAll
+    void render() throws Exception {
+        Optional<Path> kubectl = Tools.find("kubectl");
+        Optional<Path> kustomize = Tools.find("kustomize");
+        Assumptions.assumeTrue(kubectl.isPresent() || kustomize.isPresent(), INSTALL_HINT);
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(root.resolve("k8s/base"));
+        try (Stream<Path> s = Files.list(root.resolve("k8s/overlays"))) {
+            s.filter(Files::isDirectory).sorted().forEach(dirs::add);
+        }
+        assertThat(dirs.stream().map(d -> d.getFileName().toString())).contains("base", "local", "gpu");
+        for (Path dir : dirs) {
+            List<String> cmd = kubectl.isPresent()
+                    ? List.of(kubectl.get().toString(), "kustomize", dir.toString())
+                    : List.of(kustomize.get().toString(), "build", dir.toString());
+            Tools.Result r = Tools.run(root, Map.of(), 180, cmd);
+            assertThat(r.exitCode()).as(String.join(" ", cmd) + "\n" + r.stderr()).isZero();
+            List<JsonNode> docs = Files2.yamlDocuments(r.stdout());
+            assertThat(docs).as(dir + " renders objects").isNotEmpty();
+            rendered.put(root.relativize(dir).toString().replace('\\', '/'), docs);
+        }
+    }
+
+    @Test
+    void everyObjectParsesAsItsKubernetesType() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (var e : rendered.entrySet()) {
+            for (JsonNode o : e.getValue()) {
+                String id = e.getKey() + ": " + o.path("kind").asText() + "/" + o.path("metadata").path("name").asText();
+                String apiVersion = o.path("apiVersion").asText("");
+                String kind = o.path("kind").asText("");
+                if (apiVersion.isBlank() || kind.isBlank() || o.path("metadata").path("name").asText("").isBlank()) {
+                    problems.add(id + ": apiVersion, kind and metadata.name are required");
+                    continue;
+                }
+                String key = apiVersion + "/" + kind;
+                Class<?> type = TYPED.get(key);
+                if (type != null) {
+                    Object typed = typedMapper.treeToValue(o, type);
+                    List<String> unknown = new ArrayList<>();
+                    unknownFields(typed, kind, unknown, 0);
+                    unknown.forEach(u -> problems.add(id + ": unknown field " + u));
+                } else if (CUSTOM.contains(key)) {
+                    GenericKubernetesResource g = typedMapper.treeToValue(o, GenericKubernetesResource.class);
+                    if (g.getAdditionalProperties().get("spec") == null) {
+                        problems.add(id + ": no spec");
+                    }
+                } else {
+                    problems.add(id + ": unexpected apiVersion/kind " + key);
+                }
+                if (!"Namespace".equals(kind) && !NAMESPACE.equals(o.path("metadata").path("namespace").asText())) {
+                    problems.add(id + ": not in namespace " + NAMESPACE);
+                }
+                if (!"filterwatch".equals(o.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())) {
+                    problems.add(id + ": no label app.kubernetes.io/part-of=filterwatch");
+                }
+                String name = o.path("metadata").path("name").asText();
+                if (!name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") || name.length() > 253) {
+                    problems.add(id + ": invalid name");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void noSecretIsCommitted() {
+        for (var e : rendered.entrySet()) {
+            assertThat(e.getValue().stream().map(o -> o.path("kind").asText())).as(e.getKey()).doesNotContain("Secret");
+        }
+    }
+
+    @Test
+    void everyReferencedConfigMapSecretServiceAndTopicExists() {
+        Map<String, Set<String>> documented = documentedSecrets();
+        List<String> problems = new ArrayList<>();
+        for (var e : rendered.entrySet()) {
+            Objects objs = new Objects(e.getValue());
+            Map<String, Set<String>> secrets = new HashMap<>(documented);
+            for (JsonNode u : objs.ofKind("KafkaUser")) {
+                secrets.put(name(u), Set.of("password", "sasl.jaas.config"));
+            }
+            for (JsonNode k : objs.ofKind("Kafka")) {
+                secrets.put(name(k) + "-cluster-ca-cert", Set.of("ca.crt", "ca.p12", "ca.password"));
+            }
+            Map<String, Set<String>> configMaps = new HashMap<>();
+            for (JsonNode c : objs.ofKind("ConfigMap")) {
+                Set<String> keys = new HashSet<>();
+                c.path("data").fieldNames().forEachRemaining(keys::add);
+                configMaps.put(name(c), keys);
+            }
+            String where = e.getKey() + ": ";
+            for (JsonNode w : objs.workloads()) {
+                String id = where + w.path("kind").asText() + "/" + name(w);
+                JsonNode pod = w.path("spec").path("template").path("spec");
+                for (JsonNode v : pod.path("volumes")) {
+                    if (v.has("configMap")) {
+                        ref(problems, id, "ConfigMap", configMaps, v.path("configMap").path("name").asText(), items(v.path("configMap")));
+                    }
+                    if (v.has("secret")) {
+                        ref(problems, id, "Secret", secrets, v.path("secret").path("secretName").asText(), items(v.path("secret")));
+                    }
+                }
+                for (JsonNode ips : pod.path("imagePullSecrets")) {
+                    ref(problems, id, "Secret", secrets, ips.path("name").asText(), Set.of());
+                }
+                for (JsonNode c : containers(pod)) {
+                    Set<String> mounts = new HashSet<>();
+                    c.path("volumeMounts").forEach(m -> mounts.add(m.path("name").asText()));
+                    Set<String> volumes = new HashSet<>();
+                    pod.path("volumes").forEach(v -> volumes.add(v.path("name").asText()));
+                    w.path("spec").path("volumeClaimTemplates").forEach(v -> volumes.add(name(v)));
+                    mounts.removeAll(volumes);
+                    if (!mounts.isEmpty()) {
+                        problems.add(id + ": mounts volumes that are not declared: " + mounts);
+                    }
+                    for (JsonNode env : c.path("env")) {
+                        JsonNode from = env.path("valueFrom");
+                        if (from.has("secretKeyRef")) {
+                            // optional refs too: every Secret the manifests mention must be documented
+                            ref(problems, id, "Secret", secrets, from.path("secretKeyRef").path("name").asText(),
+                                    Set.of(from.path("secretKeyRef").path("key").asText()));
+                        }
+                        if (from.has("configMapKeyRef")) {
+                            ref(problems, id, "ConfigMap", configMaps, from.path("configMapKeyRef").path("name").asText(),
+                                    Set.of(from.path("configMapKeyRef").path("key").asText()));
+                        }
+                        serviceRef(problems, id + " env " + env.path("name").asText(), objs, env.path("value").asText(""));
+                    }
+                    for (JsonNode ef : c.path("envFrom")) {
+                        if (ef.has("secretRef")) {
+                            ref(problems, id, "Secret", secrets, ef.path("secretRef").path("name").asText(), Set.of());
+                        }
+                        if (ef.has("configMapRef")) {
+                            ref(problems, id, "ConfigMap", configMaps, ef.path("configMapRef").path("name").asText(), Set.of());
+                        }
+                    }
+                }
+                if ("StatefulSet".equals(w.path("kind").asText())) {
+                    String svc = w.path("spec").path("serviceName").asText();
+                    if (objs.named("Service", svc) == null) {
+                        problems.add(id + ": serviceName " + svc + " has no Service");
+                    }
+                }
+            }
+            // Services select a pod template and target one of its named ports
+            for (JsonNode s : objs.ofKind("Service")) {
+                String id = where + "Service/" + name(s);
+                List<JsonNode> pods = objs.selectedBy(s.path("spec").path("selector"));
+                if (pods.isEmpty()) {
+                    problems.add(id + ": selects no pod template");
+                }
+                for (JsonNode p : s.path("spec").path("ports")) {
+                    JsonNode target = p.path("targetPort");
+                    for (JsonNode pod : pods) {
+                        boolean found = false;
+                        for (JsonNode c : containers(pod.path("spec"))) {
+                            for (JsonNode cp : c.path("ports")) {
+                                found |= target.isTextual() ? target.asText().equals(cp.path("name").asText())
+                                        : target.asInt() == cp.path("containerPort").asInt();
+                            }
+                        }
+                        if (!found) {
+                            problems.add(id + ": targetPort " + target + " is no container port");
+                        }
+                    }
+                }
+            }
+            // KEDA
+            for (JsonNode so : objs.ofKind("ScaledObject")) {
+                String id = where + "ScaledObject/" + name(so);
+                JsonNode target = objs.named(so.path("spec").path("scaleTargetRef").path("kind").asText("Deployment"),
+                        so.path("spec").path("scaleTargetRef").path("name").asText());
+                if (target == null) {
+                    problems.add(id + ": scale target missing");
+                    continue;
+                }
+                for (JsonNode t : so.path("spec").path("triggers")) {
+                    if (!"kafka".equals(t.path("type").asText())) {
+                        continue;
+                    }
+                    JsonNode md = t.path("metadata");
+                    JsonNode topic = objs.topic(md.path("topic").asText());
+                    if (topic == null) {
+                        problems.add(id + ": topic " + md.path("topic").asText() + " has no KafkaTopic");
+                    } else if (so.path("spec").path("maxReplicaCount").asInt() > topic.path("spec").path("partitions").asInt()) {
+                        problems.add(id + ": maxReplicaCount exceeds the partitions of " + md.path("topic").asText());
+                    }
+                    if (!CONSUMER_GROUP.get(name(target)).equals(md.path("consumerGroup").asText())) {
+                        problems.add(id + ": consumerGroup is not " + CONSUMER_GROUP.get(name(target)));
+                    }
+                    serviceRef(problems, id + " bootstrapServers", objs, md.path("bootstrapServers").asText());
+                    JsonNode auth = objs.named("TriggerAuthentication", t.path("authenticationRef").path("name").asText());
+                    if (auth == null) {
+                        problems.add(id + ": TriggerAuthentication " + t.path("authenticationRef").path("name").asText() + " missing");
+                        continue;
+                    }
+                    Set<String> params = new HashSet<>();
+                    for (JsonNode s : auth.path("spec").path("secretTargetRef")) {
+                        params.add(s.path("parameter").asText());
+                        ref(problems, id + " auth", "Secret", secrets, s.path("name").asText(), Set.of(s.path("key").asText()));
+                    }
+                    for (JsonNode env : auth.path("spec").path("env")) {
+                        params.add(env.path("parameter").asText());
+                        JsonNode c = containerNamed(target.path("spec").path("template").path("spec"), env.path("containerName").asText());
+                        String value = c == null ? null : envValue(c, env.path("name").asText());
+                        if (value == null || value.isBlank()) {
+                            problems.add(id + " auth: env " + env.path("name").asText() + " not set on the target container");
+                        }
+                    }
+                    if (!params.containsAll(Set.of("sasl", "username", "password", "tls", "ca"))) {
+                        problems.add(id + ": TLS + SCRAM parameters incomplete: " + params);
+                    }
+                }
+            }
+            // Kafka users' ACLs name existing topics and only the service's own group
+            for (JsonNode u : objs.ofKind("KafkaUser")) {
+                for (JsonNode acl : u.path("spec").path("authorization").path("acls")) {
+                    JsonNode r = acl.path("resource");
+                    if ("topic".equals(r.path("type").asText()) && objs.topic(r.path("name").asText()) == null) {
+                        problems.add(where + "KafkaUser/" + name(u) + ": ACL on missing topic " + r.path("name").asText());
+                    }
+                    if ("group".equals(r.path("type").asText()) && !CONSUMER_GROUP.containsValue(r.path("name").asText())) {
+                        problems.add(where + "KafkaUser/" + name(u) + ": ACL on unknown group " + r.path("name").asText());
+                    }
+                    if (!"literal".equals(r.path("patternType").asText("literal"))) {
+                        problems.add(where + "KafkaUser/" + name(u) + ": ACL pattern must be literal");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void kafkaHasTlsScramListenerTopicsAndOneUserPerService() {
+        for (var e : rendered.entrySet()) {
+            Objects objs = new Objects(e.getValue());
+            String where = e.getKey() + ": ";
+            JsonNode kafka = objs.named("Kafka", KAFKA_CLUSTER);
+            assertThat(kafka).as(where + "Kafka " + KAFKA_CLUSTER).isNotNull();
+            boolean tlsScram = false;
+            for (JsonNode l : kafka.path("spec").path("kafka").path("listeners")) {
+                tlsScram |= l.path("tls").asBoolean() && "scram-sha-512".equals(l.path("authentication").path("type").asText());
+                assertThat(l.path("tls").asBoolean()).as(where + "listener " + l.path("name").asText() + " uses TLS").isTrue();
+            }
+            assertThat(tlsScram).as(where + "a TLS listener with SCRAM-SHA-512").isTrue();
+            assertThat(kafka.path("spec").path("kafka").path("authorization").path("type").asText()).isEqualTo("simple");
+            List<JsonNode> pools = objs.ofKind("KafkaNodePool");
+            assertThat(pools).as(where + "node pools").isNotEmpty();
+            int brokers = 0;
+            for (JsonNode p : pools) {
+                assertThat(p.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isEqualTo(KAFKA_CLUSTER);
+                if (p.path("spec").path("roles").toString().contains("broker")) {
+                    brokers += p.path("spec").path("replicas").asInt();
+                }
+            }
+            int minIsr = kafka.path("spec").path("kafka").path("config").path("min.insync.replicas").asInt(1);
+            Set<String> topics = new HashSet<>();
+            for (JsonNode t : objs.ofKind("KafkaTopic")) {
+                String topic = t.path("spec").path("topicName").asText(name(t));
+                topics.add(topic);
+                assertThat(t.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isEqualTo(KAFKA_CLUSTER);
+                int replicas = t.path("spec").path("replicas").asInt();
+                assertThat(t.path("spec").path("partitions").asInt()).as(where + topic + " partitions").isPositive();
+                assertThat(replicas).as(where + topic + " replicas <= brokers").isBetween(1, brokers);
+                assertThat(minIsr).as(where + topic + " min.insync.replicas <= replicas").isLessThanOrEqualTo(replicas);
+            }
+            assertThat(topics).as(where + "topics").isEqualTo(TOPICS);
+            assertThat(objs.topic("filterwatch.snapshots").path("spec").path("partitions").asInt())
+                    .as("the probe scales by the snapshots' partitions").isGreaterThanOrEqualTo(3);
+            for (String user : KAFKA_USER.values()) {
+                JsonNode u = objs.named("KafkaUser", user);
+                assertThat(u).as(where + "KafkaUser " + user).isNotNull();
+                assertThat(u.path("spec").path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+                assertThat(u.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isEqualTo(KAFKA_CLUSTER);
+            }
+        }
+    }
+
+    @Test
+    void serviceImagesPortsAndProbesAgreeWithTheServicesConfiguration() {
+        String version = Files2.projectVersion(root);
+        for (var e : rendered.entrySet()) {
+            Objects objs = new Objects(e.getValue());
+            boolean gpu = e.getKey().endsWith("/gpu");
+            for (String svc : Files2.SERVICES) {
+                String where = e.getKey() + ": " + svc + ": ";
+                JsonNode w = objs.workload(svc);
+                assertThat(w).as(where + "workload").isNotNull();
+                assertThat(w.path("kind").asText()).isEqualTo(svc.equals("trainer-service") ? "Job" : "Deployment");
+                JsonNode pod = w.path("spec").path("template").path("spec");
+                JsonNode c = containerNamed(pod, svc);
+                assertThat(c).as(where + "container named after the service").isNotNull();
+                String expectedTag = version + (gpu && svc.equals("trainer-service") ? "-cu112" : "");
+                assertThat(c.path("image").asText()).as(where + "image")
+                        .isEqualTo(Files2.IMAGE_REPOSITORY_PREFIX + Files2.artifactId(root, svc) + ":" + expectedTag);
+                Map<String, String> containerEnv = new HashMap<>();
+                c.path("env").forEach(x -> containerEnv.put(x.path("name").asText(), x.path("value").asText(null)));
+                String dockerfile = gpu && svc.equals("trainer-service") ? "Dockerfile.gpu" : "Dockerfile.jvm";
+                int port = Files2.effectiveHttpPort(root, svc, containerEnv, dockerfile);
+                assertThat(port).as(where + "container HTTP port").isEqualTo(Files2.CONTAINER_HTTP_PORT);
+                assertThat(Files2.effectiveHttpPort(root, svc, Map.of(), dockerfile)).as(where + "the image's port")
+                        .isEqualTo(port);
+                JsonNode http = null;
+                for (JsonNode p : c.path("ports")) {
+                    if ("http".equals(p.path("name").asText())) {
+                        http = p;
+                    }
+                }
+                assertThat(http).as(where + "port named http").isNotNull();
+                assertThat(http.path("containerPort").asInt()).as(where + "Quarkus HTTP port").isEqualTo(port);
+                assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+                assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+                assertThat(c.path("readinessProbe").path("httpGet").path("port").asText()).isIn("http", Integer.toString(port));
+                assertThat(c.path("livenessProbe").path("httpGet").path("port").asText()).isIn("http", Integer.toString(port));
+                assertThat(envValue(c, "QUARKUS_HTTP_HOST")).isEqualTo("0.0.0.0");
+                assertThat(envValue(c, "KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
+                assertThat(envValue(c, "KAFKA_SASL_MECHANISM")).isEqualTo("SCRAM-SHA-512");
+                assertThat(envValue(c, "KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(KAFKA_CLUSTER + "-kafka-bootstrap:9093");
+                assertThat(env(c, "KAFKA_SASL_JAAS_CONFIG").path("valueFrom").path("secretKeyRef").path("name").asText())
+                        .as(where + "SCRAM credentials of its own KafkaUser").isEqualTo(KAFKA_USER.get(svc));
+                assertThat(w.path("spec").path("template").path("metadata").path("labels").path("filterwatch.io/kafka-client").asText())
+                        .as(where + "allowed through Kafka's NetworkPolicy").isEqualTo("true");
+                String gpus = c.path("resources").path("limits").path("nvidia.com/gpu").asText("");
+                if (svc.equals("trainer-service") && gpu) {
+                    assertThat(gpus).as(where + "nvidia.com/gpu limit").isNotBlank();
+                    assertThat(Integer.parseInt(gpus)).isPositive();
+                    assertThat(envValue(c, "FILTERWATCH_TRAINER_REQUIRE_GPU")).isEqualTo("true");
+                } else {
+                    assertThat(gpus).as(where + "no GPU").isBlank();
+                }
+            }
+            JsonNode trainer = containerNamed(objs.workload("trainer-service").path("spec").path("template").path("spec"), "trainer-service");
+            assertThat(envValue(trainer, "FILTERWATCH_TRAINER_MODE")).isEqualTo("job");
+            assertThat(envValue(trainer, "MXNET_ENGINE_TYPE")).isEqualTo("NaiveEngine");
+            assertThat(envValue(trainer, "JAVA_OPTS_APPEND")).contains("-Dai.djl.offline=true");
+            assertThat(env(trainer, "OMP_NUM_THREADS").path("valueFrom").path("resourceFieldRef").path("resource").asText())
+                    .as("OMP_NUM_THREADS = the pod's CPUs").isEqualTo("limits.cpu");
+            JsonNode agg = containerNamed(objs.workload("aggregator-service").path("spec").path("template").path("spec"), "aggregator-service");
+            assertThat(envValue(agg, "INFLUXDB_URL")).isEqualTo("http://influxdb:8086");
+            assertThat(envValue(agg, "INFLUXDB_DATABASE")).isEqualTo(InfluxSchema.DATABASE);
+            assertThat(env(agg, "INFLUXDB_USERNAME").path("valueFrom").has("secretKeyRef")).isTrue();
+            assertThat(env(agg, "INFLUXDB_PASSWORD").path("valueFrom").has("secretKeyRef")).isTrue();
+        }
+    }
+
+    @Test
+    void grafanaMountsItsGeneratedProvisioningAndGetsEveryVariable() {
+        Set<String> needed = Files2.grafanaEnv(root);
+        for (var e : rendered.entrySet()) {
+            Objects objs = new Objects(e.getValue());
+            JsonNode w = objs.workload("grafana");
+            JsonNode pod = w.path("spec").path("template").path("spec");
+            JsonNode c = containerNamed(pod, "grafana");
+            Set<String> env = new HashSet<>();
+            c.path("env").forEach(x -> env.add(x.path("name").asText()));
+            assertThat(env).as(e.getKey() + " grafana env").containsAll(needed).contains("GF_SECURITY_ADMIN_PASSWORD");
+            assertThat(env(c, "GF_SECURITY_ADMIN_PASSWORD").path("valueFrom").has("secretKeyRef")).isTrue();
+            Map<String, String> mountToConfigMap = new HashMap<>();
+            Map<String, String> volumeToConfigMap = new HashMap<>();
+            pod.path("volumes").forEach(v -> volumeToConfigMap.put(v.path("name").asText(), v.path("configMap").path("name").asText(null)));
+            c.path("volumeMounts").forEach(m -> mountToConfigMap.put(m.path("mountPath").asText(), volumeToConfigMap.get(m.path("name").asText())));
+            Map<String, String> expected = Map.of(
+                    Files2.PROVISIONING_PATH + "/datasources", "grafana/provisioning/datasources",
+                    Files2.PROVISIONING_PATH + "/dashboards", "grafana/provisioning/dashboards",
+                    Files2.PROVISIONING_PATH + "/alerting", "grafana/provisioning/alerting",
+                    Files2.DASHBOARDS_PATH, "grafana/dashboards");
+            for (var x : expected.entrySet()) {
+                String cm = mountToConfigMap.get(x.getKey());
+                assertThat(cm).as(e.getKey() + " ConfigMap mounted at " + x.getKey()).isNotNull();
+                JsonNode configMap = objs.named("ConfigMap", cm);
+                Set<String> keys = new TreeSet<>();
+                configMap.path("data").fieldNames().forEachRemaining(keys::add);
+                Set<String> files = new TreeSet<>();
+                for (Path f : DashboardQueries.files(root.resolve(x.getValue()), ".yaml", ".yml", ".json")) {
+                    files.add(f.getFileName().toString());
+                    assertThat(configMap.path("data").path(f.getFileName().toString()).asText())
+                            .as(cm + " holds " + f).isEqualTo(Files2.read(f));
+                }
+                assertThat(keys).as(e.getKey() + " " + cm).isEqualTo(files);
+            }
+        }
+    }
+
+    @Test
+    void podsRunAsNonRootWithResourcesAndProbes() {
+        List<String> problems = new ArrayList<>();
+        for (var e : rendered.entrySet()) {
+            for (JsonNode w : new Objects(e.getValue()).workloads()) {
+                String id = e.getKey() + ": " + w.path("kind").asText() + "/" + name(w);
+                JsonNode pod = w.path("spec").path("template").path("spec");
+                JsonNode psc = pod.path("securityContext");
+                if (!psc.path("runAsNonRoot").asBoolean()) {
+                    problems.add(id + ": runAsNonRoot");
+                }
+                if (psc.path("runAsUser").asInt(-1) == 0) {
+                    problems.add(id + ": runs as root");
+                }
+                if (!"RuntimeDefault".equals(psc.path("seccompProfile").path("type").asText())) {
+                    problems.add(id + ": seccompProfile RuntimeDefault");
+                }
+                if (pod.path("automountServiceAccountToken").asBoolean(true)) {
+                    problems.add(id + ": automountServiceAccountToken should be false");
+                }
+                for (JsonNode c : containers(pod)) {
+                    String cid = id + " container " + c.path("name").asText();
+                    JsonNode sc = c.path("securityContext");
+                    if (sc.path("allowPrivilegeEscalation").asBoolean(true)) {
+                        problems.add(cid + ": allowPrivilegeEscalation");
+                    }
+                    if (!sc.path("readOnlyRootFilesystem").asBoolean(false)) {
+                        problems.add(cid + ": readOnlyRootFilesystem");
+                    }
+                    if (!sc.path("capabilities").path("drop").toString().contains("ALL")) {
+                        problems.add(cid + ": capabilities.drop ALL");
+                    }
+                    for (String kind : List.of("requests", "limits")) {
+                        for (String r : List.of("cpu", "memory")) {
+                            if (c.path("resources").path(kind).path(r).asText("").isBlank()) {
+                                problems.add(cid + ": resources." + kind + "." + r);
+                            }
+                        }
+                    }
+                    if (!c.path("readinessProbe").has("httpGet") || !c.path("livenessProbe").has("httpGet")) {
+                        problems.add(cid + ": readiness and liveness probes");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void networkPoliciesSelectExistingPodsAndEveryComponentHasOne() {
+        for (var e : rendered.entrySet()) {
+            Objects objs = new Objects(e.getValue());
+            Set<String> covered = new HashSet<>();
+            boolean defaultDeny = false;
+            for (JsonNode np : objs.ofKind("NetworkPolicy")) {
+                JsonNode sel = np.path("spec").path("podSelector");
+                if (sel.path("matchLabels").isEmpty() && sel.path("matchExpressions").isEmpty()) {
+                    defaultDeny |= np.path("spec").path("ingress").isMissingNode() && np.path("spec").path("policyTypes").toString().contains("Ingress");
+                    continue;
+                }
+                List<JsonNode> pods = objs.selectedBy(sel.path("matchLabels"));
+                assertThat(pods).as(e.getKey() + " NetworkPolicy/" + name(np) + " selects a pod template").isNotEmpty();
+                pods.forEach(p -> covered.add(p.path("metadata").path("labels").path("app.kubernetes.io/name").asText()));
+                assertThat(np.path("spec").path("policyTypes").toString()).contains("Ingress", "Egress");
+                for (String dir : List.of("ingress", "egress")) {
+                    for (JsonNode rule : np.path("spec").path(dir)) {
+                        for (JsonNode peer : rule.path(dir.equals("ingress") ? "from" : "to")) {
+                            JsonNode ps = peer.path("podSelector").path("matchLabels");
+                            if (!ps.isMissingNode() && !ps.isEmpty() && !peer.has("namespaceSelector")
+                                    && !ps.has("strimzi.io/cluster")) {
+                                assertThat(objs.selectedBy(ps)).as(e.getKey() + " NetworkPolicy/" + name(np) + " peer " + ps).isNotEmpty();
+                            }
+                        }
+                    }
+                }
+            }
+            assertThat(defaultDeny).as(e.getKey() + " default-deny ingress").isTrue();
+            assertThat(covered).as(e.getKey() + " components with their own NetworkPolicy")
+                    .containsAll(List.of("trainer-service", "probe-service", "aggregator-service", "influxdb", "grafana"));
+        }
+    }
+
+    @Test
+    void documentedSecretsAreTheOnesReferenced() {
+        Map<String, Set<String>> documented = documentedSecrets();
+        assertThat(documented).as("docs/operations.md: kubectl create secret generic ...")
+                .containsKeys("influxdb-admin", "influxdb-aggregator", "influxdb-grafana", "grafana-admin", "filterwatch-alert-receiver");
+    }
+
+    // ---------------- helpers ----------------
+
+    /** Pre-created Secrets as docs/operations.md creates them: name -> keys. */
+    Map<String, Set<String>> documentedSecrets() {
+        String doc = Files2.read(root.resolve("docs/operations.md")).replaceAll("\\\\\\r?\\n", " ");
+        Map<String, Set<String>> out = new HashMap<>();
+        Matcher m = Pattern.compile("create secret generic ([a-z0-9-]+)([^\\n]*)").matcher(doc);
+        while (m.find()) {
+            Set<String> keys = out.computeIfAbsent(m.group(1), k -> new HashSet<>());
+            Matcher k = Pattern.compile("--from-(?:literal|file)=([A-Za-z0-9._-]+)=").matcher(m.group(2));
+            while (k.find()) {
+                keys.add(k.group(1));
+            }
+        }
+        return out;
+    }
+
+    static void ref(List<String> problems, String id, String kind, Map<String, Set<String>> existing, String name, Set<String> keys) {
+        if (!existing.containsKey(name)) {
+            problems.add(id + ": " + kind + " " + name + " neither rendered, nor created by Strimzi, nor documented in docs/operations.md");
+            return;
+        }
+        for (String key : keys) {
+            if (!existing.get(name).contains(key)) {
+                problems.add(id + ": " + kind + " " + name + " has no key " + key);
+            }
+        }
+    }
+
+    static Set<String> items(JsonNode volumeSource) {
+        Set<String> keys = new HashSet<>();
+        volumeSource.path("items").forEach(i -> keys.add(i.path("key").asText()));
+        return keys;
+    }
+
+    static final Pattern HOST_PORT = Pattern.compile("^(?:[a-z]+://)?([a-z0-9-]+)((?:\\.[a-z0-9-]+)*):(\\d+)(?:/.*)?$");
+
+    /** A value naming host:port inside the cluster must name a rendered Service (or Strimzi's bootstrap) and one of its ports. */
+    static void serviceRef(List<String> problems, String id, Objects objs, String value) {
+        for (String part : value.split(",")) {
+            Matcher m = HOST_PORT.matcher(part.strip());
+            if (!m.matches()) {
+                continue;
+            }
+            String host = m.group(1);
+            String domain = m.group(2);
+            int port = Integer.parseInt(m.group(3));
+            if (!domain.isEmpty() && !domain.startsWith("." + NAMESPACE) ) {
+                continue; // outside the namespace: not ours to check
+            }
+            if (host.equals(KAFKA_CLUSTER + "-kafka-bootstrap")) {
+                Set<Integer> ports = new HashSet<>();
+                objs.named("Kafka", KAFKA_CLUSTER).path("spec").path("kafka").path("listeners").forEach(l -> ports.add(l.path("port").asInt()));
+                if (!ports.contains(port)) {
+                    problems.add(id + ": " + value + " is no Kafka listener port " + ports);
+                }
+                continue;
+            }
+            JsonNode svc = objs.named("Service", host);
+            if (svc == null) {
+                problems.add(id + ": " + value + " names no Service");
+                continue;
+            }
+            boolean found = false;
+            for (JsonNode p : svc.path("spec").path("ports")) {
+                found |= p.path("port").asInt() == port;
+            }
+            if (!found) {
+                problems.add(id + ": " + value + " is no port of Service " + host);
+            }
+        }
+    }
+
+    static String name(JsonNode o) {
+        return o.path("metadata").path("name").asText();
+    }
+
+    static List<JsonNode> containers(JsonNode podSpec) {
+        List<JsonNode> out = new ArrayList<>();
+        podSpec.path("initContainers").forEach(out::add);
+        podSpec.path("containers").forEach(out::add);
+        return out;
+    }
+
+    static JsonNode containerNamed(JsonNode podSpec, String name) {
+        for (JsonNode c : containers(podSpec)) {
+            if (name.equals(c.path("name").asText())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    static JsonNode env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (name.equals(e.path("name").asText())) {
+                return e;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    static String envValue(JsonNode container, String name) {
+        JsonNode e = env(container, name);
+        return e.has("value") ? e.path("value").asText() : null;
+    }
+
+    /** Reports fabric8 model objects that kept fields their type does not know (typos, wrong nesting). */
+    static void unknownFields(Object o, String path, List<String> out, int depth) throws Exception {
+        if (o == null || depth > 40) {
+            return;
+        }
+        if (o instanceof Collection<?> c) {
+            int i = 0;
+            for (Object x : c) {
+                unknownFields(x, path + "[" + i++ + "]", out, depth + 1);
+            }
+            return;
+        }
+        if (o instanceof Map<?, ?> m) {
+            for (var e : m.entrySet()) {
+                unknownFields(e.getValue(), path + "." + e.getKey(), out, depth + 1);
+            }
+            return;
+        }
+        if (!o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (Method m : o.getClass().getMethods()) {
+            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || !m.getName().startsWith("get")
+                    || m.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object v = m.invoke(o);
+            if (m.getName().equals("getAdditionalProperties")) {
+                if (v instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    out.add(path + " " + extra.keySet());
+                }
+            } else {
+                String prop = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+                unknownFields(v, path + "." + prop, out, depth + 1);
+            }
+        }
+    }
+
+    /** The rendered objects of one overlay. */
+    static final class Objects {
+        final List<JsonNode> all;
+
+        Objects(List<JsonNode> all) {
+            this.all = all;
+        }
+
+        List<JsonNode> ofKind(String kind) {
+            return all.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+        }
+
+        JsonNode named(String kind, String name) {
+            return ofKind(kind).stream().filter(o -> name.equals(KustomizeOverlaysTest.name(o))).findFirst().orElse(null);
+        }
+
+        List<JsonNode> workloads() {
+            return all.stream().filter(o -> Set.of("Deployment", "StatefulSet", "Job", "DaemonSet").contains(o.path("kind").asText())).toList();
+        }
+
+        JsonNode workload(String name) {
+            return workloads().stream().filter(o -> name.equals(KustomizeOverlaysTest.name(o))).findFirst().orElse(null);
+        }
+
+        JsonNode topic(String topicName) {
+            return ofKind("KafkaTopic").stream()
+                    .filter(t -> topicName.equals(t.path("spec").path("topicName").asText(KustomizeOverlaysTest.name(t))))
+                    .findFirst().orElse(null);
+        }
+
+        /** Pod templates whose labels match the selector's labels. */
+        List<JsonNode> selectedBy(JsonNode matchLabels) {
+            List<JsonNode> out = new ArrayList<>();
+            if (matchLabels == null || matchLabels.isMissingNode() || matchLabels.isEmpty()) {
+                return out;
+            }
+            for (JsonNode w : workloads()) {
+                JsonNode template = w.path("spec").path("template");
+                JsonNode labels = template.path("metadata").path("labels");
+                boolean all = true;
+                var it = matchLabels.fields();
+                while (it.hasNext()) {
+                    var e = it.next();
+                    all &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null));
+                }
+                if (all) {
+                    out.add(template);
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package io.filterwatch.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.filterwatch.console.Influx;
+import io.filterwatch.console.ReportCommand;
+import io.filterwatch.protocol.Topics;
+import io.filterwatch.testing.EmbeddedKafka;
+import io.filterwatch.testing.LocalInfluxDb;
+import io.filterwatch.trainer.data.DatasetKind;
+import io.filterwatch.trainer.data.Datasets;
+import io.filterwatch.trainer.data.TrainingData;
+import io.filterwatch.trainer.model.ModelKind;
+import io.filterwatch.trainer.model.Network;
+import io.filterwatch.trainer.model.Networks;
+
+/**
+ * The whole pipeline, as shipped: a real Kafka broker (EmbeddedKafka) and a real influxd (LocalInfluxDb) on
+ * loopback; the packaged probe, aggregator and trainer jars as child processes bound to 127.0.0.1; two real
+ * training runs at once, one set up to collapse (Adam, lr 5e-3, coupled L2) and one without regularisation.
+ * Then: the collapse alert and when it fired, the healthy run's silence, the dead counts of the API and of
+ * InfluxDB against a ground truth computed here from the trained model, and the console's report in
+ * headless Chromium.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineE2ETest {
+
+    // --- the runs (override with -Dfw.e2e.*) ---
+    static final long STEPS = Long.getLong("fw.e2e.steps", 800);
+    static final int BATCH = Integer.getInteger("fw.e2e.batch", 64);
+    static final int SAMPLES = Integer.getInteger("fw.e2e.samples", 1024);
+    static final String DATASET = System.getProperty("fw.e2e.dataset", "fashion_mnist");
+    /** Conv widths of the small BasicNet: half of science.md's 32-32-64-64-128, to keep the test short on 2 cores. */
+    static final List<Integer> WIDTHS = java.util.Arrays.stream(System.getProperty("fw.e2e.widths", "16,16,32,32,64").split(","))
+            .map(String::trim).map(Integer::valueOf).toList();
+    static final String LR = System.getProperty("fw.e2e.lr", "1e-2");
+    static final String L2 = System.getProperty("fw.e2e.l2", "5e-3");
+    static final long SEED = Long.getLong("fw.e2e.seed", 42);
+    /** The ground truth runs the trained model over this many training samples (the first ones, in order). */
+    static final int TRUTH_SAMPLES = Integer.getInteger("fw.e2e.truth-samples", 12_800);
+    static final int SNAPSHOT_INTERVAL = 50;
+    /** The probe's activation-test window in samples (the service's default is 50,000 or one epoch). */
+    static final int WINDOW = Integer.getInteger("fw.e2e.window", 6400);
+    /** A collapse alert must fire within this many steps of the first dead filter (the rise rule's 500-step window, plus one snapshot). */
+    static final long ALERT_BOUND_STEPS = 500 + SNAPSHOT_INTERVAL;
+    static final Set<String> COLLAPSE_RULES = Set.of("layer-dead-fraction-rise", "run-dead-fraction", "layer-dead");
+    /**
+     * The last FREEZE_STEPS steps run at lr x 1e-6 (STEP schedule), i.e. on the final weights: the probe's
+     * activation window (WINDOW samples = 100 steps of 64) then judges the same model the ground truth
+     * judges, instead of a mix of the weights of its last 100 steps (a filter that dies inside the window
+     * is dead for the ground truth but not yet for a window that still holds its last firing).
+     */
+    static final long FREEZE_STEPS = Long.getLong("fw.e2e.freeze-steps", 150);
+    static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(Long.getLong("fw.e2e.training-timeout-minutes", 15));
+
+    static final String RUN_COLLAPSE = "e2e-adam-l2-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    static final String RUN_HEALTHY = "e2e-adam-none-" + Long.toHexString(System.nanoTime() & 0xffffff);
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    Path root;
+    Path out;
+    EmbeddedKafka kafka;
+    LocalInfluxDb influxd;
+    Influx influx;
+    final List<ServiceProcess> services = new ArrayList<>();
+    String api;
+    final Map<String, Long> trainingSeconds = new LinkedHashMap<>();
+
+    @BeforeAll
+    void pipeline() throws Exception {
+        long t0 = System.nanoTime();
+        root = Path.of(System.getProperty("fw.root", "..")).toAbsolutePath().normalize();
+        out = Path.of(System.getProperty("fw.e2e.out", "target/e2e")).toAbsolutePath();
+        Files.createDirectories(out);
+        kafka = EmbeddedKafka.start(1);
+        for (String t : List.of(Topics.SNAPSHOTS, Topics.SNAPSHOTS_DLQ, Topics.FILTER_STATS, Topics.LAYER_STATS, Topics.ALERTS,
+                Topics.RUNS)) {
+            kafka.createTopic(t, 1);
+        }
+        influxd = LocalInfluxDb.start();
+        influxd.createDatabase("filterwatch");
+        influx = new Influx(influxd.url(), "filterwatch", null, null);
+        String bootstrap = kafka.bootstrapServers();
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INFLUXDB_URL", influxd.url());
+        int probePort = freePort();
+        int aggPort = freePort();
+        api = "http://127.0.0.1:" + aggPort;
+        ServiceProcess probe = ServiceProcess.start("probe-service", jar("probe-service"), List.of("-Xmx384m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + probePort,
+                "-Dkafka.bootstrap.servers=" + bootstrap, "-Dprobe.group-id=e2e-probe", "-Dprobe.window.samples=" + WINDOW,
+                "-Dprobe.output.refresh-every=5"), env, out.resolve("probe.log"));
+        services.add(probe);
+        ServiceProcess aggregator = ServiceProcess.start("aggregator-service", jar("aggregator-service"), List.of("-Xmx384m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + aggPort,
+                "-Dkafka.bootstrap.servers=" + bootstrap, "-Dinfluxdb.url=" + influxd.url(), "-Dinfluxdb.database=filterwatch",
+                "-Daggregator.group-id=e2e-aggregator"), env, out.resolve("aggregator.log"));
+        services.add(aggregator);
+        probe.awaitHttp("http://127.0.0.1:" + probePort + "/q/health/ready", Duration.ofMinutes(3));
+        aggregator.awaitHttp(api + "/q/health/ready", Duration.ofMinutes(3));
+        log("services up after %d s", secondsSince(t0));
+
+        long t1 = System.nanoTime();
+        ServiceProcess collapse = trainer(RUN_COLLAPSE, L2, bootstrap);
+        ServiceProcess healthy = trainer(RUN_HEALTHY, "0", bootstrap);
+        for (ServiceProcess t : List.of(collapse, healthy)) {
+            long left = Math.max(1, TRAINING_TIMEOUT.toMillis() - (System.nanoTime() - t1) / 1_000_000);
+            if (!t.process.waitFor(left, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(t.name + " did not finish within " + TRAINING_TIMEOUT + "; log:\n" + t.tail());
+            }
+            assertThat(t.process.exitValue()).as(t.name + " exit code; log:\n" + t.tail()).isZero();
+            trainingSeconds.put(t.name, secondsSince(t1));
+        }
+        log("both runs trained in %d s (%d steps each)", secondsSince(t1), STEPS);
+        // the probe and the aggregator catch up: the API knows the last step and InfluxDB has the FINISHED event
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!(caughtUp(RUN_COLLAPSE) && caughtUp(RUN_HEALTHY))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pipeline did not catch up with the end of training within 90 s; API: "
+                        + get("/runs/" + RUN_COLLAPSE) + "\naggregator log:\n" + aggregator.tail() + "\nprobe log:\n" + probe.tail());
+            }
+            Thread.sleep(1000);
+        }
+        Thread.sleep(3000); // the aggregator's last batch to InfluxDB
+        log("pipeline caught up after %d s in all", secondsSince(t0));
+    }
+
+    private boolean caughtUp(String run) throws Exception {
+        JsonNode s = getJson("/runs/" + run);
+        if (s == null || s.path("lastStep").asLong() < STEPS || s.path("layers").size() == 0) {
+            return false;
+        }
+        for (JsonNode l : s.path("layers")) {
+            if (l.path("step").asLong() < STEPS) {
+                return false;
+            }
+        }
+        return !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(run) + " AND type = 'FINISHED'").isEmpty()
+                && influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND step = " + STEPS).size()
+                == s.path("layers").size();
+    }
+
+    private ServiceProcess trainer(String run, String l2, String bootstrap) throws Exception {
+        ServiceProcess p = ServiceProcess.start("trainer " + run, jar("trainer-service"), List.of("-Xmx768m",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0", "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dfilterwatch.trainer.mode=job", "-Dfilterwatch.trainer.flush-timeout=30s",
+                "-Dfilterwatch.run.run-id=" + run, "-Dfilterwatch.run.dataset=" + DATASET,
+                "-Dfilterwatch.run.synthetic-samples=" + SAMPLES, "-Dfilterwatch.run.model=small_basic_net",
+                "-Dfilterwatch.run.widths=" + String.join(",", WIDTHS.stream().map(String::valueOf).toList()),
+                "-Dfilterwatch.run.optimizer=adam", "-Dfilterwatch.run.learning-rate=" + LR,
+                "-Dfilterwatch.run.schedule=step", "-Dfilterwatch.run.schedule-step-size=" + (STEPS - FREEZE_STEPS),
+                "-Dfilterwatch.run.schedule-factor=1e-6", "-Dfilterwatch.run.l2=" + l2,
+                "-Dfilterwatch.run.batch-size=" + BATCH, "-Dfilterwatch.run.max-steps=" + STEPS, "-Dfilterwatch.run.epochs=100000",
+                "-Dfilterwatch.run.seed=" + SEED, "-Dfilterwatch.run.snapshot-interval=" + SNAPSHOT_INTERVAL,
+                "-Dfilterwatch.run.checkpoint-dir=" + out.resolve("checkpoints"), "-Dfilterwatch.run.checkpoint-every=" + STEPS),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "MXNET_ENGINE_TYPE", "NaiveEngine",
+                        "OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "1")),
+                out.resolve("trainer-" + run + ".log"));
+        services.add(p);
+        return p;
+    }
+
+    @AfterAll
+    void stopAll() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        if (influx != null) {
+            influx.close();
+        }
+        if (influxd != null) {
+            influxd.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ the checks
+
+    @Test
+    @Order(1)
+    void collapseRunRaisesACollapseAlertSoonAfterTheFirstFiltersDie() throws Exception {
+        long firstDeath = firstDeadStep(RUN_COLLAPSE);
+        assertThat(firstDeath).as("the collapse run loses filters (layer_stats.dead > 0 at some step)").isPositive();
+        List<Influx.Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_COLLAPSE)
+                + " AND status = 'FIRING' ORDER BY time ASC");
+        Long alertStep = alerts.stream().filter(a -> COLLAPSE_RULES.contains(a.str("rule"))).map(a -> a.lng("step")).min(Long::compare)
+                .orElse(null);
+        log("collapse run: first dead filter at step %d, first collapse alert at step %s; alerts: %s", firstDeath, alertStep,
+                alerts.stream().map(a -> a.str("rule") + "@" + a.lng("step")).toList());
+        assertThat(alertStep).as("a collapse alert (%s) fired in InfluxDB", COLLAPSE_RULES).isNotNull();
+        assertThat(alertStep - firstDeath).as("steps from the first dead filter to the collapse alert")
+                .isBetween(0L, ALERT_BOUND_STEPS);
+        JsonNode apiAlerts = getJson("/runs/" + RUN_COLLAPSE + "/alerts");
+        Set<String> apiRules = new HashSet<>();
+        apiAlerts.forEach(a -> apiRules.add(a.path("rule").asText()));
+        assertThat(apiRules).as("the API's alert episodes").containsAnyElementsOf(COLLAPSE_RULES);
+    }
+
+    @Test
+    @Order(2)
+    void runWithoutRegularisationRaisesNoAlertAndEndsWithoutDeadFilters() throws Exception {
+        assertThat(influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
+        assertThat(getJson("/runs/" + RUN_HEALTHY + "/alerts")).as("alerts from the API").isEmpty();
+        JsonNode summary = getJson("/runs/" + RUN_HEALTHY);
+        assertThat(summary.path("dead").asInt()).as("dead filters (API)").isZero();
+        assertThat(summary.path("filters").asInt()).isEqualTo(WIDTHS.stream().mapToInt(Integer::intValue).sum());
+        Map<String, GroundTruth.Layer> truth = groundTruth(RUN_HEALTHY);
+        assertThat(truth.values().stream().mapToInt(GroundTruth.Layer::dead).sum()).as("dead filters (ground truth)").isZero();
+    }
+
+    @Test
+    @Order(3)
+    void deadCountsOfTheApiAndOfInfluxDbEqualTheGroundTruth() throws Exception {
+        for (String run : List.of(RUN_COLLAPSE, RUN_HEALTHY)) {
+            Map<String, GroundTruth.Layer> truth = groundTruth(run);
+            JsonNode summary = getJson("/runs/" + run);
+            Map<String, Influx.Row> influxLayers = new LinkedHashMap<>();
+            for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run)
+                    + " GROUP BY layer ORDER BY time DESC LIMIT 1")) {
+                influxLayers.put(r.str("layer"), r);
+            }
+            Map<String, Integer> deadFilterRows = new LinkedHashMap<>();
+            for (Influx.Row r : influx.query("SELECT * FROM filter_stats WHERE run = " + Influx.literal(run)
+                    + " GROUP BY layer, filter ORDER BY time DESC LIMIT 1")) {
+                deadFilterRows.merge(r.str("layer"), r.lng("state_code") == 2 ? 1 : 0, Integer::sum);
+            }
+            Map<String, String> table = new LinkedHashMap<>();
+            int apiTotal = 0;
+            int truthTotal = 0;
+            for (JsonNode l : summary.path("layers")) {
+                String layer = l.path("layer").asText();
+                GroundTruth.Layer t = truth.get(layer);
+                assertThat(t).as("ground truth for layer " + layer).isNotNull();
+                Influx.Row i = influxLayers.get(layer);
+                table.put(layer, String.format("api %d (act %d, scale %d) | influx layer_stats %d (act %d, scale %d) | influx filter_stats %d"
+                                + " | truth %d (act %d, scale %d) %s", l.path("dead").asInt(), l.path("deadByActivation").asInt(),
+                        l.path("deadByScale").asInt(), i.lng("dead"), i.lng("dead_by_activation"), i.lng("dead_by_scale"),
+                        deadFilterRows.getOrDefault(layer, -1), t.dead(), t.deadByActivation(), t.deadByScale(), t.deadIds()));
+                apiTotal += l.path("dead").asInt();
+                truthTotal += t.dead();
+            }
+            log("run %s dead filters per layer:%n  %s", run, String.join("\n  ", table.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue()).toList()));
+            assertThat(truth.keySet()).as("layers").containsExactlyInAnyOrderElementsOf(influxLayers.keySet());
+            for (JsonNode l : summary.path("layers")) {
+                String layer = l.path("layer").asText();
+                GroundTruth.Layer t = truth.get(layer);
+                Influx.Row i = influxLayers.get(layer);
+                String what = run + " " + layer + ": " + table.get(layer);
+                assertThat(l.path("dead").asInt()).as("API dead, " + what).isEqualTo(t.dead());
+                assertThat(l.path("deadByActivation").asInt()).as("API dead by activation, " + what).isEqualTo(t.deadByActivation());
+                assertThat(l.path("deadByScale").asInt()).as("API dead by scale, " + what).isEqualTo(t.deadByScale());
+                assertThat(i.lng("dead")).as("InfluxDB layer_stats dead, " + what).isEqualTo(t.dead());
+                assertThat(deadFilterRows.get(layer)).as("InfluxDB filter_stats in state DEAD, " + what).isEqualTo(t.dead());
+            }
+            assertThat(summary.path("dead").asInt()).as("API run total").isEqualTo(apiTotal).isEqualTo(truthTotal);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void reportRendersItsPlotsInHeadlessChromium() throws Exception {
+        Path report = ReportCommand.write(influx, List.of(RUN_COLLAPSE, RUN_HEALTHY), api, out.resolve("report.html"));
+        String html = Files.readString(report);
+        assertThat(html).doesNotContain("<script src").contains("Chart.js v");
+        String chromium = Chromium.find();
+        Path profile = Files.createTempDirectory("fw-chromium-");
+        String dom = Chromium.dumpDom(chromium, profile.resolve("a"), report);
+        Files.writeString(out.resolve("report.dom.html"), dom);
+        Map<String, Integer> points = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("<canvas id=\"([^\"]+)\"[^>]*data-rendered=\"true\"[^>]*data-points=\"(\\d+)\"").matcher(dom);
+        while (m.find()) {
+            points.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        log("charts drawn by Chromium (canvas -> data points): %s", points);
+        for (String id : List.of("cmp-dead", "cmp-layers", "dead-0", "dead-1", "states-0", "states-1", "sel-0", "sel-1", "dom-0",
+                "alerts-0", "loss-0", "loss-1")) {
+            assertThat(points).as("canvas " + id + " drawn with data").containsKey(id);
+            assertThat(points.get(id)).as("data points of " + id).isPositive();
+        }
+        assertThat(dom).contains("No alerts fired"); // the healthy run
+        Path png = out.resolve("report.png");
+        Chromium.screenshot(chromium, profile.resolve("b"), report, png, 1400, 2400);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).as("screenshot " + png).isNotNull();
+        Set<Integer> colours = new HashSet<>();
+        long nonBackground = 0;
+        for (int y = 0; y < img.getHeight(); y += 2) {
+            for (int x = 0; x < img.getWidth(); x += 2) {
+                int rgb = img.getRGB(x, y) & 0xffffff;
+                colours.add(rgb);
+                if (rgb != 0xffffff && rgb != 0xf6f7f9) {
+                    nonBackground++;
+                }
+            }
+        }
+        double share = nonBackground / (double) ((img.getWidth() / 2) * (img.getHeight() / 2));
+        log("screenshot %s: %dx%d, %d colours, %.1f%% non-background", png, img.getWidth(), img.getHeight(), colours.size(), 100 * share);
+        assertThat(colours.size()).as("distinct colours in the screenshot").isGreaterThan(50);
+        assertThat(share).as("share of non-background pixels").isGreaterThan(0.02);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private final Map<String, Map<String, GroundTruth.Layer>> truths = new LinkedHashMap<>();
+
+    private Map<String, GroundTruth.Layer> groundTruth(String run) throws Exception {
+        Map<String, GroundTruth.Layer> cached = truths.get(run);
+        if (cached != null) {
+            return cached;
+        }
+        Path params = out.resolve("checkpoints").resolve(run).resolve("model.params");
+        assertThat(params).as("the trainer's final checkpoint").isRegularFile();
+        long t0 = System.nanoTime();
+        try (TrainingData data = Datasets.open(DatasetKind.valueOf(DATASET.toUpperCase().replace('-', '_')), null, 28, SAMPLES, 10, 1,
+                SEED)) {
+            Network net = Networks.build(ModelKind.SMALL_BASIC_NET, WIDTHS, data.sampleShape(), data.numClasses());
+            Map<String, GroundTruth.Layer> t = GroundTruth.compute(net, data, params, BATCH, TRUTH_SAMPLES);
+            log("ground truth of %s from %s on %d training samples in %d s", run, params.getFileName(), Math.min(TRUTH_SAMPLES, data.size()),
+                    secondsSince(t0));
+            truths.put(run, t);
+            return t;
+        }
+    }
+
+    private long firstDeadStep(String run) {
+        long first = -1;
+        for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND dead > 0 ORDER BY time ASC")) {
+            long s = r.lng("step");
+            first = first < 0 ? s : Math.min(first, s);
+        }
+        return first;
+    }
+
+    private Path jar(String module) {
+        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body() : null;
+    }
+
+    private JsonNode getJson(String path) throws Exception {
+        String body = get(path);
+        return body == null ? null : JSON.readTree(body);
+    }
+
+    static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static long secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000_000L;
+    }
+
+    static void log(String fmt, Object... args) {
+        System.out.println("[e2e] " + String.format(fmt, args));
+    }
+}

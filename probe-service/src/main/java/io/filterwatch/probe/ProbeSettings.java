@@ -1,0 +1,67 @@
+package io.filterwatch.probe;
+
+/**
+ * The probe's tunables as a plain value, so the metric and state code runs (and is tested)
+ * without Quarkus. {@link ProbeConfig} maps {@code application.properties} onto it.
+ *
+ * @param windowSamples          upper bound of the trailing window in training samples (50,000)
+ * @param epochSamples           samples per epoch if known; 0 = learn it from the stream. The
+ *                               window target is min(windowSamples, epoch) (docs/metrics.md)
+ * @param maxSampleRows          per-sample response rows kept in a layer's window (memory bound)
+ * @param dyingSnapshots         K: consecutive decaying snapshots that make a filter DYING, and
+ *                               the hysteresis to leave DYING or REVIVED
+ * @param refreshEvery           M: every M-th merged snapshot of a layer emits every filter
+ * @param relativeTolerance      emit a FilterStat when gamma, beta, ||w||, mean or max response
+ *                               moved by more than this fraction since the last emitted value
+ * @param fractionTolerance      same for quantities in [0,1] (activity, selectivity, spatial), absolute
+ * @param dominanceFactor        same for dominance and decay ratios: moved when the ratio of new
+ *                               to last emitted leaves [1/factor, factor]
+ * @param adamEpsilon            the eps of the adaptive optimizer's denominator sqrt(v)+eps
+ * @param expectedWorkers        workers per run; 0 = learn from the stream (docs/metrics.md)
+ */
+public record ProbeSettings(long windowSamples, long epochSamples, int maxSampleRows, int dyingSnapshots,
+                            int refreshEvery, double relativeTolerance, double fractionTolerance,
+                            double dominanceFactor, double adamEpsilon, int expectedWorkers) {
+
+    public ProbeSettings {
+        require(windowSamples > 0, "windowSamples must be > 0");
+        require(epochSamples >= 0, "epochSamples must be >= 0");
+        require(maxSampleRows >= 0, "maxSampleRows must be >= 0");
+        require(dyingSnapshots >= 1, "dyingSnapshots must be >= 1");
+        require(refreshEvery >= 1, "refreshEvery must be >= 1");
+        require(relativeTolerance >= 0 && fractionTolerance >= 0, "tolerances must be >= 0");
+        require(dominanceFactor >= 1, "dominanceFactor must be >= 1");
+        require(adamEpsilon >= 0, "adamEpsilon must be >= 0");
+        require(expectedWorkers >= 0, "expectedWorkers must be >= 0");
+    }
+
+    public static ProbeSettings defaults() {
+        return new ProbeSettings(50_000, 0, 1024, 3, 20, 0.05, 0.02, 4.0, 1e-8, 0);
+    }
+
+    public ProbeSettings withWindowSamples(long samples) {
+        return new ProbeSettings(samples, epochSamples, maxSampleRows, dyingSnapshots, refreshEvery,
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers);
+    }
+
+    public ProbeSettings withRefreshEvery(int m) {
+        return new ProbeSettings(windowSamples, epochSamples, maxSampleRows, dyingSnapshots, m,
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers);
+    }
+
+    public ProbeSettings withDyingSnapshots(int k) {
+        return new ProbeSettings(windowSamples, epochSamples, maxSampleRows, k, refreshEvery,
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers);
+    }
+
+    public ProbeSettings withExpectedWorkers(int w) {
+        return new ProbeSettings(windowSamples, epochSamples, maxSampleRows, dyingSnapshots, refreshEvery,
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, w);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.filterwatch.probe.consume;
+
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.filterwatch.probe.ProbeConfig;
+import io.filterwatch.probe.ProbeTopics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs one {@link ProbeLoop} on its own thread for the life of the application and restarts it
+ * (fresh consumer and producer, hence a rebalance and a replay) if it fails, with backoff.
+ */
+@ApplicationScoped
+public class ProbeService {
+    private static final Logger LOG = Logger.getLogger(ProbeService.class);
+
+    private final ProbeConfig config;
+    private final String bootstrapServers;
+    private final ProbeCounters counters = new ProbeCounters();
+    private volatile ProbeLoop loop;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    public ProbeService(ProbeConfig config,
+                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("probe loop disabled (probe.enabled=false)");
+            return;
+        }
+        thread = new Thread(this::supervise, "probe-loop");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        stopping = true;
+        ProbeLoop current = loop;
+        if (current != null) {
+            current.stop();
+        }
+        if (thread != null) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    private void supervise() {
+        long backoffMs = 500;
+        ProbeTopics topics = config.topicPrefix().map(ProbeTopics::prefixed).orElse(ProbeTopics.standard());
+        while (!stopping) {
+            ProbeLoop.Connection connection = new ProbeLoop.Connection(bootstrapServers, config.groupId(),
+                    "probe-" + System.getenv().getOrDefault("HOSTNAME", Long.toString(ProcessHandle.current().pid())),
+                    config.maxPollRecords(),
+                    java.util.Map.of(), java.util.Map.of());
+            loop = new ProbeLoop(connection, config.settings(), topics, counters);
+            try {
+                loop.run();
+                backoffMs = 500;
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    break;
+                }
+                counters.restarts.increment();
+                LOG.errorf(e, "probe loop failed; restarting in %d ms (state is rebuilt by replay)", backoffMs);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMs = Math.min(backoffMs * 2, 30_000);
+            }
+        }
+    }
+
+    public ProbeCounters counters() {
+        return counters;
+    }
+
+    public ProbeLoop loop() {
+        return loop;
+    }
+
+    public boolean running() {
+        return thread != null && thread.isAlive();
+    }
+}

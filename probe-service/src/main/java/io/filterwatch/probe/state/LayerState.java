@@ -1,0 +1,223 @@
+package io.filterwatch.probe.state;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.filterwatch.probe.ProbeSettings;
+import io.filterwatch.probe.stats.LayerMetrics;
+import io.filterwatch.probe.stats.LayerSummary;
+import io.filterwatch.probe.stats.NumericHealth;
+import io.filterwatch.probe.stats.OutputPolicy;
+import io.filterwatch.probe.stats.StateRules;
+import io.filterwatch.protocol.FilterStat;
+import io.filterwatch.protocol.FilterState;
+import io.filterwatch.protocol.LayerSnapshot;
+import io.filterwatch.protocol.LayerStat;
+
+/**
+ * Everything the probe remembers about one (run, layer): the worker merge, the trailing window,
+ * each filter's life-cycle and what was last emitted for it. It is a pure function of the
+ * sequence of snapshots offered (no clock, no randomness), which is what makes a replay from
+ * Kafka reproduce it exactly. Not thread-safe: one partition, one thread.
+ */
+public final class LayerState {
+    /** The outcome of one offered snapshot. */
+    public record Output(List<FilterStat> filterStats, List<LayerStat> layerStats, String rejection, boolean duplicate) {
+    }
+
+    private final ProbeSettings settings;
+    private final int c;
+    private final WorkerMerge merge;
+    private final ActivityWindow window;
+    private final EpochTracker epochs = new EpochTracker();
+
+    private final FilterState[] state;
+    private final long[] since;
+    private final int[] decayStreak;
+    private final int[] calmStreak;
+    private final int[] inState;
+    private final double[] previousAbsGamma;
+    private final double[] previousActivity;
+    private final Emitted emitted;
+
+    private long mergedSnapshots;
+    private long lastStep = Long.MIN_VALUE;
+    private LayerMetrics lastMetrics;
+
+    public LayerState(int filterCount, ProbeSettings settings) {
+        this.settings = settings;
+        this.c = filterCount;
+        this.merge = new WorkerMerge(settings.expectedWorkers());
+        this.window = new ActivityWindow(c, settings.maxSampleRows());
+        this.state = new FilterState[c];
+        this.since = new long[c];
+        this.decayStreak = new int[c];
+        this.calmStreak = new int[c];
+        this.inState = new int[c];
+        this.previousAbsGamma = new double[c];
+        this.previousActivity = new double[c];
+        this.emitted = new Emitted(c);
+    }
+
+    public int filterCount() {
+        return c;
+    }
+
+    public long mergedSnapshots() {
+        return mergedSnapshots;
+    }
+
+    public long lastStep() {
+        return lastStep;
+    }
+
+    public Output accept(LayerSnapshot s) {
+        if (s.filterCount() != c) {
+            return new Output(List.of(), List.of(), "filter count " + s.filterCount() + " differs from the "
+                    + c + " this layer had so far", false);
+        }
+        WorkerMerge.Result r = merge.offer(s);
+        if (r.ready().isEmpty()) {
+            return new Output(List.of(), List.of(), r.rejection(), r.duplicate());
+        }
+        List<FilterStat> filters = new ArrayList<>();
+        List<LayerStat> layers = new ArrayList<>(r.ready().size());
+        for (WorkerMerge.Merged m : r.ready()) {
+            layers.add(process(m, filters));
+        }
+        return new Output(filters, layers, r.rejection(), r.duplicate());
+    }
+
+    private LayerStat process(WorkerMerge.Merged m, List<FilterStat> out) {
+        LayerSnapshot s = m.snapshot();
+        int badInputs = NumericHealth.inputs(s);
+        int sampled = NumericHealth.sampled(s);
+        if (badInputs > 0) {
+            // quarantined: report the last good picture, flagged, and learn nothing from it
+            return LayerSummary.of(s, m.workers(), lastMetrics, lastMetrics == null ? null : state, badInputs + sampled);
+        }
+        epochs.observe(s.context().epoch(), s.activity().samplesSeen());
+        long target = windowTarget();
+        window.add(s.context().step(), s.activity(), s.sample(), target);
+        LayerMetrics metrics = LayerMetrics.compute(s, window, target, settings.adamEpsilon());
+        boolean refresh = mergedSnapshots % settings.refreshEvery() == 0;
+        long step = s.context().step();
+        for (int f = 0; f < c; f++) {
+            boolean changed = advance(f, metrics, step);
+            if (refresh || changed || emitted.moved(f, metrics, state[f], settings)) {
+                emitted.record(f, metrics, state[f]);
+                out.add(filterStat(s, f, metrics, refresh));
+            }
+        }
+        mergedSnapshots++;
+        lastStep = step;
+        lastMetrics = metrics;
+        return LayerSummary.of(s, m.workers(), metrics, state, sampled);
+    }
+
+    /** Trailing-window target: min(window-samples, one epoch) when the epoch size is known. */
+    long windowTarget() {
+        long epoch = settings.epochSamples() > 0 ? settings.epochSamples() : epochs.learnedEpochSamples();
+        return epoch > 0 ? Math.min(settings.windowSamples(), epoch) : settings.windowSamples();
+    }
+
+    /** Applies the state rules to filter f; true when its state changed. */
+    private boolean advance(int f, LayerMetrics m, long step) {
+        FilterState previous = state[f];
+        double absGamma = Math.abs(m.gamma[f]);
+        double activity = m.latestActivity[f];
+        boolean decaying = previous != null
+                && StateRules.decaying(m.gammaDominance[f], absGamma, previousAbsGamma[f], activity, previousActivity[f]);
+        decayStreak[f] = decaying ? decayStreak[f] + 1 : 0;
+        calmStreak[f] = decaying ? 0 : calmStreak[f] + 1;
+        FilterState next = StateRules.next(previous, m.dead(f), decayStreak[f], calmStreak[f], inState[f],
+                settings.dyingSnapshots());
+        previousAbsGamma[f] = absGamma;
+        previousActivity[f] = activity;
+        if (next != previous) {
+            state[f] = next;
+            since[f] = step;
+            inState[f] = 1;
+            return true;
+        }
+        inState[f]++;
+        return false;
+    }
+
+    private FilterStat filterStat(LayerSnapshot s, int f, LayerMetrics m, boolean refresh) {
+        var ctx = s.context();
+        return new FilterStat(ctx.runId(), s.layer().name(), s.layer().index(), f, ctx.step(), ctx.epoch(),
+                ctx.wallClockMillis(), state[f], since[f], m.deadByActivation[f], m.deadByScale[f], m.windowSamples,
+                m.windowMax[f], m.activityRate[f], orNull(m.selectivity[f]), orNull(m.spatialActivity[f]),
+                m.meanResponse[f], m.gamma[f], m.beta[f], m.weightNorm[f], orNull(m.gammaDominance[f]),
+                orNull(m.betaDominance[f]), orNull(m.weightDominance[f]), orNull(m.adaptiveDecayRatio[f]), refresh);
+    }
+
+    private static Double orNull(double x) {
+        return Double.isNaN(x) ? null : x;
+    }
+
+    /** The values of the FilterStat last emitted per filter, for the tolerance test. */
+    private static final class Emitted {
+        final FilterState[] state;
+        final boolean[] byActivation, byScale;
+        final double[] gamma, beta, weightNorm, meanResponse, windowMax;
+        final double[] activity, selectivity, spatial;
+        final double[] gammaDom, betaDom, weightDom, decay;
+
+        Emitted(int c) {
+            state = new FilterState[c];
+            byActivation = new boolean[c];
+            byScale = new boolean[c];
+            gamma = new double[c];
+            beta = new double[c];
+            weightNorm = new double[c];
+            meanResponse = new double[c];
+            windowMax = new double[c];
+            activity = new double[c];
+            selectivity = new double[c];
+            spatial = new double[c];
+            gammaDom = new double[c];
+            betaDom = new double[c];
+            weightDom = new double[c];
+            decay = new double[c];
+        }
+
+        boolean moved(int f, LayerMetrics m, FilterState now, ProbeSettings s) {
+            double rel = s.relativeTolerance(), abs = s.fractionTolerance(), factor = s.dominanceFactor();
+            return state[f] != now
+                    || byActivation[f] != m.deadByActivation[f]
+                    || byScale[f] != m.deadByScale[f]
+                    || OutputPolicy.relativeMoved(m.gamma[f], gamma[f], rel)
+                    || OutputPolicy.relativeMoved(m.beta[f], beta[f], rel)
+                    || OutputPolicy.relativeMoved(m.weightNorm[f], weightNorm[f], rel)
+                    || OutputPolicy.relativeMoved(m.meanResponse[f], meanResponse[f], rel)
+                    || OutputPolicy.relativeMoved(m.windowMax[f], windowMax[f], rel)
+                    || OutputPolicy.absoluteMoved(m.activityRate[f], activity[f], abs)
+                    || OutputPolicy.sampledFractionMoved(m.selectivity[f], selectivity[f], abs, m.sampleRows)
+                    || OutputPolicy.sampledFractionMoved(m.spatialActivity[f], spatial[f], abs, m.sampleRows)
+                    || OutputPolicy.factorMoved(m.gammaDominance[f], gammaDom[f], factor)
+                    || OutputPolicy.factorMoved(m.betaDominance[f], betaDom[f], factor)
+                    || OutputPolicy.factorMoved(m.weightDominance[f], weightDom[f], factor)
+                    || OutputPolicy.factorMoved(m.adaptiveDecayRatio[f], decay[f], factor);
+        }
+
+        void record(int f, LayerMetrics m, FilterState now) {
+            state[f] = now;
+            byActivation[f] = m.deadByActivation[f];
+            byScale[f] = m.deadByScale[f];
+            gamma[f] = m.gamma[f];
+            beta[f] = m.beta[f];
+            weightNorm[f] = m.weightNorm[f];
+            meanResponse[f] = m.meanResponse[f];
+            windowMax[f] = m.windowMax[f];
+            activity[f] = m.activityRate[f];
+            selectivity[f] = m.selectivity[f];
+            spatial[f] = m.spatialActivity[f];
+            gammaDom[f] = m.gammaDominance[f];
+            betaDom[f] = m.betaDominance[f];
+            weightDom[f] = m.weightDominance[f];
+            decay[f] = m.adaptiveDecayRatio[f];
+        }
+    }
+}

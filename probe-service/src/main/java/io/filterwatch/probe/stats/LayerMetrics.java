@@ -1,0 +1,102 @@
+package io.filterwatch.probe.stats;
+
+import io.filterwatch.probe.state.ActivityWindow;
+import io.filterwatch.protocol.FilterGradients;
+import io.filterwatch.protocol.FilterParameters;
+import io.filterwatch.protocol.LayerSnapshot;
+import io.filterwatch.protocol.TrainingContext;
+
+/**
+ * The per-filter metrics of one merged layer snapshot, as arrays over the C filters (one pass,
+ * no per-filter objects: C reaches 2048). NaN means "undefined" and becomes JSON null.
+ * Every formula here is written out in docs/metrics.md.
+ */
+public final class LayerMetrics {
+    public final int c;
+    public final long windowSamples;
+    public final boolean windowCovered;
+    /** Sampled rows behind selectivity and spatial activity. */
+    public final int sampleRows;
+    public final boolean[] deadByActivation;
+    public final boolean[] deadByScale;
+    public final double[] windowMax;
+    public final double[] activityRate;
+    public final double[] latestActivity;
+    public final double[] selectivity;
+    public final double[] spatialActivity;
+    public final double[] meanResponse;
+    public final double[] gamma;
+    public final double[] beta;
+    public final double[] weightNorm;
+    public final double[] gammaDominance;
+    public final double[] betaDominance;
+    public final double[] weightDominance;
+    public final double[] adaptiveDecayRatio;
+
+    private LayerMetrics(int c, long windowSamples, boolean windowCovered, int sampleRows) {
+        this.c = c;
+        this.sampleRows = sampleRows;
+        this.windowSamples = windowSamples;
+        this.windowCovered = windowCovered;
+        deadByActivation = new boolean[c];
+        deadByScale = new boolean[c];
+        windowMax = new double[c];
+        activityRate = new double[c];
+        latestActivity = new double[c];
+        selectivity = new double[c];
+        spatialActivity = new double[c];
+        meanResponse = new double[c];
+        gamma = new double[c];
+        beta = new double[c];
+        weightNorm = new double[c];
+        gammaDominance = new double[c];
+        betaDominance = new double[c];
+        weightDominance = new double[c];
+        adaptiveDecayRatio = new double[c];
+    }
+
+    /**
+     * @param snapshot      the merged snapshot, already added to {@code window}
+     * @param window        the layer's trailing window
+     * @param targetSamples samples the window must cover before the activation test may say "dead"
+     * @param adamEpsilon   eps of the adaptive optimizer's denominator
+     */
+    public static LayerMetrics compute(LayerSnapshot snapshot, ActivityWindow window, long targetSamples,
+                                       double adamEpsilon) {
+        int c = snapshot.filterCount();
+        long samples = window.totalSamples();
+        LayerMetrics m = new LayerMetrics(c, samples, samples >= targetSamples, window.sampleRows());
+        TrainingContext ctx = snapshot.context();
+        FilterParameters p = snapshot.params();
+        FilterGradients g = snapshot.gradients();
+        double l2 = ctx.l2();
+        double wd = ctx.weightDecay();
+        int rows = window.sampleRows();
+        for (int f = 0; f < c; f++) {
+            double mf = window.max(f);
+            m.windowMax[f] = mf;
+            m.deadByActivation[f] = Definitions.deadByActivation(m.windowCovered, mf);
+            m.deadByScale[f] = Definitions.deadByScale(p.gamma()[f]);
+            m.activityRate[f] = samples == 0 ? 0.0 : (double) window.activeCount(f) / samples;
+            m.meanResponse[f] = samples == 0 ? 0.0 : window.responseSum(f) / samples;
+            m.latestActivity[f] = window.latestActivity(f);
+            m.selectivity[f] = rows == 0 || !(mf > Definitions.ACTIVE_RESPONSE)
+                    ? Double.NaN : (double) window.belowCount(f) / rows;
+            m.spatialActivity[f] = rows == 0 ? Double.NaN : window.activeFractionSum(f) / rows;
+            m.gamma[f] = p.gamma()[f];
+            m.beta[f] = p.beta()[f];
+            m.weightNorm[f] = p.weightNorm()[f];
+            m.gammaDominance[f] = Regularisation.dominance(l2, wd, p.gamma()[f], g.gradGamma()[f]);
+            m.betaDominance[f] = Regularisation.dominance(l2, wd, p.beta()[f], g.gradBeta()[f]);
+            m.weightDominance[f] = Regularisation.dominance(l2, wd, p.weightNorm()[f], g.gradWeightNorm()[f]);
+            m.adaptiveDecayRatio[f] = g.hasSecondMoments()
+                    ? Regularisation.adaptiveDecayRatio(l2, wd, g.rmsGamma()[f], adamEpsilon)
+                    : Double.NaN;
+        }
+        return m;
+    }
+
+    public boolean dead(int f) {
+        return deadByActivation[f] || deadByScale[f];
+    }
+}

@@ -1,0 +1,93 @@
+package io.filterwatch.probe.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/** Dominance and decay ratio against numbers worked by hand. */
+class RegularisationTest {
+
+    @Test
+    void dominanceIsPullOverLossGradient() {
+        // l2 1e-3, |gamma| 0.5 -> pull 5e-4; |dL/dgamma| 2e-4 -> 5e-4 / 2e-4 = 2.5
+        assertThat(Regularisation.dominance(1e-3, 0, 0.5, -2e-4)).isCloseTo(2.5, within(1e-12));
+        // coupled and decoupled summed: (5e-4 + 5e-4) * 0.2 = 2e-4 over 1e-4 = 2
+        assertThat(Regularisation.dominance(5e-4, 5e-4, -0.2, 1e-4)).isCloseTo(2.0, within(1e-12));
+        // no regulariser: the pull is 0, whatever the gradient
+        assertThat(Regularisation.dominance(0, 0, 0.5, 0.1)).isEqualTo(0.0);
+    }
+
+    @Test
+    void zeroOverZeroIsUndefinedAndXOverZeroIsCapped() {
+        // 0/0: gamma 0 and gradient 0 -> undefined
+        assertThat(Regularisation.dominance(1e-3, 0, 0, 0)).isNaN();
+        // x/0: pull 5e-4, gradient 0 -> the cap 1e6
+        assertThat(Regularisation.dominance(1e-3, 0, 0.5, 0)).isEqualTo(Definitions.DOMINANCE_CAP);
+        // 2e-3 / 1e-12 = 2e9 > cap -> 1e6
+        assertThat(Regularisation.dominance(1e-3, 0, 2, 1e-12)).isEqualTo(Definitions.DOMINANCE_CAP);
+        // non-finite input -> undefined
+        assertThat(Regularisation.dominance(1e-3, 0, 0.5, Double.NaN)).isNaN();
+        assertThat(Regularisation.dominance(1e-3, 0, Double.POSITIVE_INFINITY, 1)).isNaN();
+    }
+
+    @Test
+    void adaptiveDecayRatioAgainstSgd() {
+        // pure L2 under Adam: 1/(rms + eps) = 1/(1e-4 + 1e-8) = 9999.00009999...
+        assertThat(Regularisation.adaptiveDecayRatio(1e-3, 0, 1e-4, 1e-8)).isCloseTo(1 / 1.0001e-4, within(1e-6));
+        // pure decoupled decay (AdamW): the decay does not go through v -> exactly 1
+        assertThat(Regularisation.adaptiveDecayRatio(0, 1e-2, 0.5, 1e-8)).isEqualTo(1.0);
+        // both, eps 0: (1e-3/1e-3 + 1e-3) / (1e-3 + 1e-3) = 1.001 / 0.002 = 500.5
+        assertThat(Regularisation.adaptiveDecayRatio(1e-3, 1e-3, 1e-3, 0)).isCloseTo(500.5, within(1e-9));
+        // rms 0: bounded by 1/eps = 1e8
+        assertThat(Regularisation.adaptiveDecayRatio(1e-3, 0, 0, 1e-8)).isCloseTo(1e8, within(1e-3));
+    }
+
+    @Test
+    void adaptiveDecayRatioUndefinedCases() {
+        // SGD keeps no second moment: no ratio
+        assertThat(Regularisation.adaptiveDecayRatio(1e-3, 0, Double.NaN, 1e-8)).isNaN();
+        // no regulariser: nothing to compare
+        assertThat(Regularisation.adaptiveDecayRatio(0, 0, 1e-4, 1e-8)).isNaN();
+        // rms 0 and eps 0 with L2: the optimizer itself would divide by 0
+        assertThat(Regularisation.adaptiveDecayRatio(1e-3, 0, 0, 0)).isNaN();
+    }
+
+    @Test
+    void quantilesInterpolateBetweenClosestRanks() {
+        double[] v = {3, 1, Double.NaN, 2, 10};
+        // defined, sorted: 1 2 3 10; median h = 3*0.5 = 1.5 -> 2 + 0.5*(3-2) = 2.5
+        assertThat(Quantiles.quantile(v, 0.5)).isEqualTo(2.5);
+        // p90 h = 3*0.9 = 2.7 -> 3 + 0.7*(10-3) = 7.9
+        assertThat(Quantiles.quantile(v, 0.9)).isCloseTo(7.9, within(1e-12));
+        assertThat(Quantiles.quantile(new double[] {Double.NaN}, 0.5)).isNaN();
+        assertThat(Quantiles.quantile(new double[] {4}, 0.9)).isEqualTo(4);
+    }
+
+    @Test
+    void outputTolerances() {
+        assertThat(OutputPolicy.relativeMoved(1.04, 1.0, 0.05)).isFalse();
+        assertThat(OutputPolicy.relativeMoved(1.06, 1.0, 0.05)).isTrue();
+        assertThat(OutputPolicy.relativeMoved(0.0, 0.0, 0.05)).isFalse();
+        assertThat(OutputPolicy.absoluteMoved(0.505, 0.5, 0.01)).isFalse();
+        assertThat(OutputPolicy.absoluteMoved(Double.NaN, 0.5, 0.01)).isTrue();
+        assertThat(OutputPolicy.absoluteMoved(Double.NaN, Double.NaN, 0.01)).isFalse();
+        assertThat(OutputPolicy.factorMoved(3.9, 2.0, 2.0)).isFalse();
+        assertThat(OutputPolicy.factorMoved(4.1, 2.0, 2.0)).isTrue();
+        assertThat(OutputPolicy.factorMoved(0.0, 2.0, 2.0)).isTrue();
+        // 1,024 rows around p = 0.2: noise bound 3 sqrt(2 * 0.2 * 0.8 / 1024) = 0.0530
+        assertThat(OutputPolicy.sampledFractionMoved(0.24, 0.19, 0.02, 1024)).isFalse(); // p 0.215: bound 0.0544
+        assertThat(OutputPolicy.sampledFractionMoved(0.26, 0.20, 0.02, 1024)).isTrue();  // p 0.23: bound 0.0558
+        // many rows: the plain tolerance decides
+        assertThat(OutputPolicy.sampledFractionMoved(0.525, 0.5, 0.02, 1_000_000)).isTrue();
+        assertThat(OutputPolicy.sampledFractionMoved(Double.NaN, 0.5, 0.02, 10)).isTrue();
+    }
+
+    @Test
+    void histogramBins() {
+        assertThat(Definitions.histogramBin(0.0)).isEqualTo(0);
+        assertThat(Definitions.histogramBin(0.25)).isEqualTo(2);
+        assertThat(Definitions.histogramBin(0.999)).isEqualTo(9);
+        assertThat(Definitions.histogramBin(1.0)).isEqualTo(9);
+    }
+}

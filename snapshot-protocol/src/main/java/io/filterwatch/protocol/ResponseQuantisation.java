@@ -1,0 +1,151 @@
+package io.filterwatch.protocol;
+
+/**
+ * How sampled responses r(n,f) travel on the wire: as u16 codes relative to the filter's maximum over
+ * the sample, S_f, so that both of the paper's tests stay decidable after decoding.
+ *
+ * <ul>
+ * <li>Code 0 means r &lt;= 1e-12 and decodes to exactly 0. Every other code decodes to at least
+ *     {@link #MIN_ACTIVE_RESPONSE}, the smallest float above 1e-12. So the absolute test
+ *     {@code r > 1e-12} gives the same answer on decoded values as on the original ones, always.</li>
+ * <li>Codes 1..65535 cover [0, S_f] in {@link #LEVELS} = 65534 equal steps:
+ *     {@code q = 1 + round(r * (65534 / S_f))}, {@code r' = max(MIN_ACTIVE_RESPONSE, float((q - 1) * (S_f / 65534)))}.
+ *     Hence |r' - r| &lt;= S_f / 131068 + float rounding &lt;= {@link #MAX_RELATIVE_ERROR} * S_f.</li>
+ * </ul>
+ * Code 1 is reserved for "active but below half a step": with a 65535-step grid and
+ * {@code q = max(1, round(...))} a tiny active response would be pushed up to a whole step, twice the
+ * half-step bound. The max code decodes to S_f exactly, so re-encoding decoded values is the identity.
+ * Active fractions travel as u8: {@code k = round(a * 255)}, {@code a' = k / 255}, |a' - a| &lt;= 1/510.
+ */
+public final class ResponseQuantisation {
+    /** Equal steps between code 1 (value 0, clamped to {@link #MIN_ACTIVE_RESPONSE}) and code 65535 (value S_f). */
+    public static final int LEVELS = 65_534;
+    public static final int MAX_CODE = LEVELS + 1;
+    /** The smallest float strictly greater than 1e-12 (as doubles): what an active response decodes to at least. */
+    public static final float MIN_ACTIVE_RESPONSE = Math.nextUp((float) ActivationAggregates.ACTIVE_THRESHOLD);
+    /**
+     * Bound on |r' - r| / S_f: half a step (1/131068 = 7.6296e-6) plus float rounding of r' (2^-24 = 5.96e-8)
+     * plus double rounding, rounded up.
+     */
+    public static final double MAX_RELATIVE_ERROR = 7.7e-6;
+    /** Bound on |a' - a| for active fractions: half of 1/255. */
+    public static final double MAX_FRACTION_ERROR = 1.0 / 510 + 1e-7;
+
+    private static final int FRACTION_LEVELS = 255;
+    private static final float[] FRACTIONS = new float[FRACTION_LEVELS + 1];
+
+    static {
+        for (int k = 0; k <= FRACTION_LEVELS; k++) {
+            FRACTIONS[k] = (float) (k / (double) FRACTION_LEVELS);
+        }
+    }
+
+    private ResponseQuantisation() {
+    }
+
+    /**
+     * The largest |r' - r| of any response of a filter whose maximum over the sample is {@code scale}:
+     * {@link #MAX_RELATIVE_ERROR} * S_f for active responses, and 1e-12 at most for inactive ones
+     * (r &lt;= 1e-12 decodes to exactly 0), whichever is larger.
+     */
+    public static double maxError(float scale) {
+        return Math.max(scale * MAX_RELATIVE_ERROR, ActivationAggregates.ACTIVE_THRESHOLD);
+    }
+
+    /** Whether r counts as firing in the paper's absolute test; the wire preserves this exactly. */
+    public static boolean isActive(float response) {
+        return response > ActivationAggregates.ACTIVE_THRESHOLD;
+    }
+
+    /**
+     * The sample as {@link SnapshotCodec#decode} will return it after encoding: responses and active
+     * fractions replaced by their quantised values.
+     */
+    public static ResponseSample quantised(ResponseSample sample, int filterCount) {
+        int n = sample.sampleCount();
+        float[] scales = scales(sample.responses(), n, filterCount);
+        float[] responses = new float[n * filterCount];
+        float[] fractions = new float[n * filterCount];
+        for (int f = 0; f < filterCount; f++) {
+            double encodeFactor = encodeFactor(scales[f]);
+            double decodeStep = decodeStep(scales[f]);
+            for (int i = f; i < responses.length; i += filterCount) {
+                responses[i] = value(code(sample.responses()[i], encodeFactor), decodeStep);
+                fractions[i] = fraction(fractionCode(sample.activeFraction()[i]));
+            }
+        }
+        return new ResponseSample(n, responses, fractions, sample.nonFiniteCount());
+    }
+
+    /**
+     * S_f = max over the sample of r(n,f), or 0 when no sampled response exceeds 1e-12 (then every code
+     * is 0 and the scale is unused; sending 0 keeps the encoding canonical).
+     */
+    static float[] scales(float[] responses, int sampleCount, int filterCount) {
+        float[] scales = new float[filterCount];
+        for (int row = 0; row < sampleCount * filterCount; row += filterCount) {
+            for (int f = 0; f < filterCount; f++) {
+                scales[f] = Math.max(scales[f], responses[row + f]);
+            }
+        }
+        for (int f = 0; f < filterCount; f++) {
+            if (!isActive(scales[f])) {
+                scales[f] = 0f;
+            }
+        }
+        return scales;
+    }
+
+    /** Whether a decoder may accept this scale: +0 (no active response; -0 is not canonical) or finite and above 1e-12. */
+    static boolean isValidScale(float scale) {
+        return Float.floatToRawIntBits(scale) == 0 || (Float.isFinite(scale) && isActive(scale));
+    }
+
+    static double encodeFactor(float scale) {
+        return scale > 0f ? LEVELS / (double) scale : 0.0;
+    }
+
+    static double decodeStep(float scale) {
+        return scale / (double) LEVELS;
+    }
+
+    /** The code of a finite response r with 0 &lt;= r &lt;= S_f, given {@link #encodeFactor}(S_f). */
+    static int code(float response, double encodeFactor) {
+        // Branch-free (0 or 1 times the active code): active and inactive responses alternate unpredictably.
+        int active = isActive(response) ? 1 : 0;
+        return active * (1 + Math.min(LEVELS, roundHalfUp(response * encodeFactor)));
+    }
+
+    /**
+     * floor(x + 0.5) for 0 &lt;= x &lt; 2^31, in double. Math.round does the same with extra care for
+     * huge and negative values that cannot occur here, and costs several times more in the N x C loops.
+     */
+    private static int roundHalfUp(double x) {
+        return (int) (x + 0.5);
+    }
+
+    /**
+     * The decoded value of a code, given {@link #decodeStep}(S_f): 0 for code 0, else
+     * max(MIN_ACTIVE_RESPONSE, float((code - 1) * step)). Written without branches (code 0 gives
+     * max(0, 0)) because it runs N x C times per decode and codes 0 and non-0 alternate unpredictably.
+     */
+    static float value(int code, double decodeStep) {
+        return Math.max((float) (Math.max(code - 1, 0) * decodeStep), MIN_ACTIVE_RESPONSE * Math.min(code, 1));
+    }
+
+    /**
+     * The smallest code an encoder can emit for an active response at this scale; smaller non-zero codes
+     * cannot come from an encoder and the decoder rejects them (they would not survive a re-encode).
+     */
+    static int smallestActiveCode(float scale) {
+        return code(MIN_ACTIVE_RESPONSE, encodeFactor(scale));
+    }
+
+    static int fractionCode(float activeFraction) {
+        return roundHalfUp(activeFraction * (double) FRACTION_LEVELS);
+    }
+
+    static float fraction(int code) {
+        return FRACTIONS[code];
+    }
+}

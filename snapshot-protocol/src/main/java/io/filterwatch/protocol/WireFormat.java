@@ -1,0 +1,34 @@
+package io.filterwatch.protocol;
+
+/**
+ * Constants of the binary snapshot format, version 1: fixed offsets, flag bits and the bounds the
+ * decoder enforces. {@code docs/protocol.md} is the prose version of this class; keep them in step.
+ */
+final class WireFormat {
+    static final int MAGIC = 0x46575331; // "FWS1"
+    static final int VERSION = 1;
+
+    static final int FLAG_SECOND_MOMENTS = 1;
+    static final int FLAG_SAMPLE = 1 << 1;
+    static final int KNOWN_FLAGS = FLAG_SECOND_MOMENTS | FLAG_SAMPLE;
+
+    /** Bytes of the fixed-size header, magic to samplesSeen (offsets 0..91). */
+    static final int FIXED_HEADER_BYTES = 92;
+
+    static final int MAX_FILTERS = 65_536;
+    static final int MAX_SAMPLES = 4_096;
+    static final int MAX_MAP_SIDE = 65_536;
+    static final int MAX_STRING_BYTES = 256;
+
+    /** Bytes per filter of the always-present columns: paramCount, flops, 6 x f32, maxResponse, activeCount, responseSum. */
+    static final int COLUMN_BYTES_PER_FILTER = 4 + 8 + 6 * 4 + 4 + 8 + 8;
+    /** Bytes per filter of the optional second-moment columns (rmsGamma, rmsBeta, rmsWeight). */
+    static final int SECOND_MOMENT_BYTES_PER_FILTER = 3 * 4;
+    /** Sample section: N (i32) and nonFiniteCount (i32) before the per-filter scales. */
+    static final int SAMPLE_PREFIX_BYTES = 8;
+    /** Bytes per sampled response: u16 quantised response + u8 quantised active fraction. */
+    static final int BYTES_PER_SAMPLED_RESPONSE = 3;
+
+    private WireFormat() {
+    }
+}

@@ -1,0 +1,171 @@
+package io.filterwatch.trainer.capture;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.pooling.Pool;
+import io.filterwatch.protocol.ActivationAggregates;
+import io.filterwatch.protocol.FilterGradients;
+import io.filterwatch.protocol.FilterParameters;
+import io.filterwatch.protocol.LayerInfo;
+import io.filterwatch.protocol.LayerSnapshot;
+import io.filterwatch.protocol.ResponseSample;
+import io.filterwatch.protocol.TrainingContext;
+import io.filterwatch.trainer.model.ConvBn;
+import io.filterwatch.trainer.model.FilterCost;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Captures the Conv-BN-ReLU layers of a network during training: per captured step the
+ * activation aggregates (on the device), and at a snapshot step one {@link LayerSnapshot} per
+ * layer. A snapshot is taken in two halves around the optimizer update: parameters, loss-only
+ * gradients and the response sample before it (the gradient that was just computed, for the
+ * parameters it was computed at), second moments after it (the v this update divided by).
+ */
+public final class LayerCapture implements AutoCloseable {
+
+    /** Steps of responses kept before they are folded into the running aggregates. */
+    static final int FOLD_EVERY = 10;
+
+    private final List<ConvBn> layers;
+    private final List<LayerActivity> activity = new ArrayList<>();
+    private final SecondMoments secondMoments;
+    private final int sampleSize;
+    private long windowStartStep;
+
+    public LayerCapture(List<ConvBn> layers, NDManager parent, SecondMoments secondMoments, int sampleSize,
+                        long firstStep) {
+        this.layers = layers;
+        this.secondMoments = secondMoments;
+        this.sampleSize = sampleSize;
+        this.windowStartStep = firstStep;
+        for (int i = 0; i < layers.size(); i++) {
+            activity.add(new LayerActivity(parent, FOLD_EVERY));
+        }
+    }
+
+    /** Aggregates this step's responses of every layer. Call after backward, before the step's manager closes. */
+    public void recordStep() {
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray out = layers.get(i).takeOutput();
+            if (out != null) {
+                activity.get(i).record(out);
+            }
+        }
+    }
+
+    /** Drops this step's outputs without aggregating them (capture every k-th step only). */
+    public void skipStep() {
+        layers.forEach(ConvBn::takeOutput);
+    }
+
+    /**
+     * First half of a snapshot. Call after backward and before {@code trainer.step()}, with the
+     * step's outputs still alive; it records the step's responses as well.
+     */
+    public List<Pending> beforeUpdate() {
+        List<Pending> pending = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) {
+            ConvBn layer = layers.get(i);
+            NDArray out = layer.takeOutput();
+            ResponseSample sample = ResponseSample.empty();
+            if (out != null) {
+                activity.get(i).record(out);
+                sample = sample(out);
+            }
+            int c = layer.filters();
+            float[] weights = ParameterReadout.values(layer.weight());
+            FilterParameters params = costs(layer,
+                    ParameterReadout.values(layer.gamma()),
+                    ParameterReadout.values(layer.beta()),
+                    ParameterReadout.rowNorms(weights, c));
+            float[] gradGamma = ParameterReadout.gradient(layer.gamma());
+            float[] gradBeta = ParameterReadout.gradient(layer.beta());
+            float[] gradWeightNorm = ParameterReadout.rowNorms(ParameterReadout.gradient(layer.weight()), c);
+            pending.add(new Pending(i, params, gradGamma, gradBeta, gradWeightNorm, sample));
+        }
+        return pending;
+    }
+
+    /**
+     * Second half: the optimizer's second moments after this step's update, and the aggregates
+     * of the window that ends here.
+     *
+     * @param updates optimizer updates done in this process, this step's included
+     */
+    public List<LayerSnapshot> afterUpdate(List<Pending> pending, TrainingContext context, long updates) {
+        List<LayerSnapshot> out = new ArrayList<>(pending.size());
+        for (Pending p : pending) {
+            ConvBn layer = layers.get(p.index);
+            int c = layer.filters();
+            float[] rmsGamma = null;
+            float[] rmsBeta = null;
+            float[] rmsWeight = null;
+            if (secondMoments != null) {
+                float[] vg = secondMoments.meanSquare(layer.gamma().getId(), updates);
+                float[] vb = secondMoments.meanSquare(layer.beta().getId(), updates);
+                float[] vw = secondMoments.meanSquare(layer.weight().getId(), updates);
+                if (vg != null && vb != null && vw != null) {
+                    rmsGamma = ParameterReadout.sqrt(vg);
+                    rmsBeta = ParameterReadout.sqrt(vb);
+                    rmsWeight = ParameterReadout.rowRootMean(vw, c);
+                }
+            }
+            ActivationAggregates aggregates = activity.get(p.index).takeAggregates(windowStartStep, c);
+            out.add(new LayerSnapshot(context,
+                    new LayerInfo(layer.layerName(), p.index, c, layer.outHeight(), layer.outWidth()),
+                    p.params,
+                    new FilterGradients(p.gradGamma, p.gradBeta, p.gradWeightNorm, rmsGamma, rmsBeta, rmsWeight),
+                    aggregates,
+                    p.sample));
+        }
+        windowStartStep = context.step() + 1;
+        return out;
+    }
+
+    private ResponseSample sample(NDArray output) {
+        long batch = output.getShape().get(0);
+        int n = (int) Math.min(sampleSize, batch);
+        if (n == 0) {
+            return ResponseSample.empty();
+        }
+        NDArray head = n == batch ? output : output.get(new NDIndex(":" + n));
+        float[] responses = LayerActivity.spatialMax(head).toFloatArray();
+        // Pooling kernels again: far cheaper than MXNet's generic mean over axes (2, 3).
+        float[] active = Pool.globalAvgPool2d(head.gt(ActivationAggregates.ACTIVE_THRESHOLD)
+                .toType(DataType.FLOAT32, false)).toFloatArray();
+        int nonFinite = 0;
+        for (int i = 0; i < responses.length; i++) {
+            if (!Float.isFinite(responses[i])) {
+                responses[i] = 0f;
+                nonFinite++;
+            }
+            if (!Float.isFinite(active[i])) {
+                active[i] = 0f;
+            }
+        }
+        return new ResponseSample(n, responses, active, nonFinite);
+    }
+
+    private static FilterParameters costs(ConvBn layer, float[] gamma, float[] beta, float[] weightNorm) {
+        FilterCost cost = layer.filterCost();
+        int c = layer.filters();
+        int[] params = new int[c];
+        long[] flops = new long[c];
+        java.util.Arrays.fill(params, cost.paramCount());
+        java.util.Arrays.fill(flops, cost.macs());
+        return new FilterParameters(params, flops, gamma, beta, weightNorm);
+    }
+
+    @Override
+    public void close() {
+        activity.forEach(LayerActivity::close);
+    }
+
+    /** The before-update half of one layer's snapshot. */
+    public record Pending(int index, FilterParameters params, float[] gradGamma, float[] gradBeta,
+                          float[] gradWeightNorm, ResponseSample sample) {
+    }
+}

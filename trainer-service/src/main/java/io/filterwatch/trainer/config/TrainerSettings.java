@@ -1,0 +1,28 @@
+package io.filterwatch.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Service-level settings ({@code filterwatch.trainer.*}); a run's own settings are {@link RunConfig}. */
+@ConfigMapping(prefix = "filterwatch.trainer")
+public interface TrainerSettings {
+
+    /** {@code server}: REST-driven; {@code job}: train the run of {@code filterwatch.run.*} and exit. */
+    @WithDefault("server")
+    Mode mode();
+
+    /** Snapshots buffered between training and Kafka before the oldest are dropped. */
+    @WithDefault("512")
+    int publishBuffer();
+
+    /** Snapshots handed to Kafka and not yet acknowledged. */
+    @WithDefault("64")
+    int maxInFlight();
+
+    /** Job mode: how long to wait for the last snapshots to be acknowledged before exiting. */
+    @WithDefault("60s")
+    Duration flushTimeout();
+
+    enum Mode { SERVER, JOB }
+}

@@ -1,0 +1,213 @@
+package io.filterwatch.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * A convolution without bias followed by BatchNorm and, optionally, ReLU. With ReLU it is a
+ * captured unit: in training mode it keeps its post-ReLU output of the current step so that
+ * the capture can reduce it after backward. Without ReLU (the last conv of a residual branch,
+ * whose ReLU comes after the addition) nothing is captured: its filters have no response of
+ * their own.
+ */
+public final class ConvBn extends AbstractBlock {
+
+    private final String layerName;
+    private final int filters;
+    private final int kernel;
+    private final int stride;
+    private final boolean relu;
+    private final Conv2d conv;
+    private final BatchNorm bn;
+
+    private int inChannels;
+    private int outHeight;
+    private int outWidth;
+    /** Where this unit's filters go next, for pruning costs; null when unknown. */
+    private Consumer consumer;
+    /** Post-ReLU output of the current training step; owned by the step's NDManager. */
+    private NDArray lastOutput;
+    private boolean keepOutput = true;
+
+    private ConvBn(String layerName, int filters, int kernel, int stride, boolean relu) {
+        this.layerName = layerName;
+        this.filters = filters;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.relu = relu;
+        int pad = kernel / 2;
+        this.conv = addChildBlock("conv", Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .setFilters(filters)
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad))
+                // BN's beta is the bias: a conv bias would be a redundant, decayed parameter.
+                .optBias(false)
+                .build());
+        this.bn = addChildBlock("bn", BatchNorm.builder().build());
+    }
+
+    /** Conv - BN - ReLU whose post-ReLU output is captured. */
+    public static ConvBn withRelu(String layerName, int filters, int kernel, int stride) {
+        return new ConvBn(layerName, filters, kernel, stride, true);
+    }
+
+    /** Conv - BN only (residual branch end); not captured. */
+    public static ConvBn withoutRelu(String layerName, int filters, int kernel, int stride) {
+        return new ConvBn(layerName, filters, kernel, stride, false);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDList x = conv.forward(store, inputs, training, params);
+        x = bn.forward(store, x, training, params);
+        if (!relu) {
+            return x;
+        }
+        NDArray out = Activation.relu(x.singletonOrThrow());
+        if (training && keepOutput) {
+            lastOutput = out;
+        }
+        return new NDList(out);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return bn.getOutputShapes(conv.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        conv.initialize(manager, dataType, inputShapes);
+        Shape[] convOut = conv.getOutputShapes(inputShapes);
+        bn.initialize(manager, dataType, convOut);
+        inChannels = (int) inputShapes[0].get(1);
+        outHeight = (int) convOut[0].get(2);
+        outWidth = (int) convOut[0].get(3);
+    }
+
+    /** The post-ReLU output of the last training forward pass, or null; cleared by the caller. */
+    public NDArray takeOutput() {
+        NDArray out = lastOutput;
+        lastOutput = null;
+        return out;
+    }
+
+    /** Capture off keeps no reference to the output, so the benchmark's baseline is clean. */
+    public void keepOutput(boolean keep) {
+        this.keepOutput = keep;
+        if (!keep) {
+            lastOutput = null;
+        }
+    }
+
+    public void feeds(Consumer consumer) {
+        this.consumer = consumer;
+    }
+
+    public boolean captured() {
+        return relu;
+    }
+
+    public String layerName() {
+        return layerName;
+    }
+
+    public int filters() {
+        return filters;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int outHeight() {
+        return outHeight;
+    }
+
+    public int outWidth() {
+        return outWidth;
+    }
+
+    public Parameter weight() {
+        return conv.getParameters().get("weight");
+    }
+
+    public Parameter gamma() {
+        return bn.getParameters().get("gamma");
+    }
+
+    public Parameter beta() {
+        return bn.getParameters().get("beta");
+    }
+
+    /** Per filter: weights + gamma + beta, plus the consumer's input slice where known. */
+    public FilterCost filterCost() {
+        long own = (long) inChannels * kernel * kernel;
+        long params = own + 2;
+        long macs = own * outHeight * outWidth;
+        if (consumer != null) {
+            params += consumer.paramsPerInputChannel();
+            macs += consumer.macsPerInputChannel();
+        }
+        return new FilterCost((int) Math.min(Integer.MAX_VALUE, params), macs);
+    }
+
+    /**
+     * What consumes a unit's output channels: removing a filter removes one input slice of it.
+     * Evaluated lazily because the consumer's output size is only known after initialization.
+     */
+    public interface Consumer {
+        long paramsPerInputChannel();
+
+        long macsPerInputChannel();
+
+        static Consumer conv(ConvBn next) {
+            return new Consumer() {
+                @Override
+                public long paramsPerInputChannel() {
+                    return (long) next.filters * next.kernel * next.kernel;
+                }
+
+                @Override
+                public long macsPerInputChannel() {
+                    return paramsPerInputChannel() * next.outHeight * next.outWidth;
+                }
+            };
+        }
+
+        /** A dense head after global pooling: one weight per class per channel. */
+        static Consumer dense(int units) {
+            return new Consumer() {
+                @Override
+                public long paramsPerInputChannel() {
+                    return units;
+                }
+
+                @Override
+                public long macsPerInputChannel() {
+                    return units;
+                }
+            };
+        }
+    }
+}

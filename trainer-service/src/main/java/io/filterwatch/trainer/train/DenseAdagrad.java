@@ -1,0 +1,58 @@
+package io.filterwatch.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * AdaGrad for dense gradients. DJL 0.36's {@code Adagrad} calls MXNet's
+ * {@code _sparse_adagrad_update}, which only accepts row-sparse gradients and fails on every
+ * conv layer ("Operator not implemented ... input storage types = [default, row_sparse ...]");
+ * so we do the update with plain NDArray operations:
+ * g' = g + l2 w; h += g'^2; w -= lr g' / (sqrt(h) + eps). Coupled L2, as MXNet's AdaGrad.
+ */
+public final class DenseAdagrad extends Optimizer {
+
+    private final ParameterTracker learningRate;
+    private final float epsilon;
+    private final Map<String, Map<Device, NDArray>> history = new ConcurrentHashMap<>();
+
+    public DenseAdagrad(ParameterTracker learningRate, float l2, float epsilon) {
+        super(new Builder().optWeightDecays(l2));
+        this.learningRate = learningRate;
+        this.epsilon = epsilon;
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
+        float wd = getWeightDecay();
+        NDArray h = withDefaultState(history, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        // Every intermediate is closed here: results attach to the operands' managers (the
+        // model's), and would otherwise accumulate for the whole run.
+        try (NDArray decay = weight.mul(wd);
+             NDArray g = grad.mul(rescaleGrad).addi(decay);
+             NDArray g2 = g.square()) {
+            h.addi(g2);
+            try (NDArray denominator = h.sqrt().addi(epsilon);
+                 NDArray step = g.div(denominator).muli(lr)) {
+                weight.subi(step);
+            }
+        }
+    }
+
+    /** The accumulated squared gradients, per parameter id and device (read by SecondMoments). */
+    public Map<String, Map<Device, NDArray>> history() {
+        return history;
+    }
+
+    private static final class Builder extends OptimizerBuilder<Builder> {
+        @Override
+        protected Builder self() {
+            return this;
+        }
+    }
+}
