@@ -1,12 +1,14 @@
 package io.filterwatch.aggregator;
 
+import java.util.Map;
 import java.util.Properties;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.Config;
+import io.smallrye.common.annotation.Identifier;
+
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,8 +43,10 @@ public class AggregatorService {
     AggregatorConfig config;
     @Inject
     InfluxConfig influxConfig;
+    /** Quarkus's view of every {@code kafka.*} property (prefix stripped), env overrides included. */
     @Inject
-    Config rawConfig;
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
     @Inject
     MeterRegistry meters;
 
@@ -60,7 +64,7 @@ public class AggregatorService {
             LOG.info("aggregator.enabled=false: not consuming");
             return;
         }
-        Properties kafka = kafkaProperties(rawConfig);
+        Properties kafka = kafkaProperties(kafkaConfig);
         publisher = new AlertPublisher(kafka, Topics.ALERTS, json, meters);
         webhooks = new WebhookNotifier(webhookSettings(config.webhooks()), json, meters);
         PipelineSettings settings = new PipelineSettings(kafka, config.groupId(), PipelineSettings.INPUT_TOPICS, Topics.ALERTS,
@@ -97,16 +101,15 @@ public class AggregatorService {
         return pipeline;
     }
 
-    /** Every {@code kafka.*} property, prefix stripped: bootstrap servers plus whatever security the deployment sets. */
-    static Properties kafkaProperties(Config config) {
+    /** Client properties for the pipeline's consumer and producer: the deployment's kafka.* settings (security included). */
+    public static Properties kafkaProperties(Map<String, Object> kafkaConfig) {
         Properties p = new Properties();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("kafka.") && !name.startsWith("kafka.devservices")) {
-                config.getOptionalValue(name, String.class)
-                        .filter(v -> !v.isBlank())
-                        .ifPresent(v -> p.put(name.substring("kafka.".length()), v));
+        kafkaConfig.forEach((k, v) -> {
+            // Quarkus adds group.id = the application name; the group is aggregator.group-id
+            if (v != null && !v.toString().isBlank() && !k.equals("group.id")) {
+                p.put(k, v.toString());
             }
-        }
+        });
         p.putIfAbsent("bootstrap.servers", "127.0.0.1:9092");
         return p;
     }

@@ -318,7 +318,7 @@ public final class HtmlReport {
         d.put("layers", layers);
         d.put("runSteps", run.runStats.stream().map(r -> r.lng("step")).toList());
         d.put("runDeadFraction", run.runStats.stream().map(r -> val(r, "dead_fraction")).toList());
-        List<Map<String, Object>> epochs = new ArrayList<>();
+        Map<Long, Map<String, Object>> epochs = new java.util.TreeMap<>(); // one point per step (EPOCH_END and FINISHED may share one)
         for (Row e : run.events) {
             if (e.has("loss") && ("EPOCH_END".equals(e.str("type")) || "FINISHED".equals(e.str("type")))) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -326,10 +326,10 @@ public final class HtmlReport {
                 m.put("epoch", e.lng("epoch"));
                 m.put("loss", val(e, "loss"));
                 m.put("accuracy", val(e, "accuracy"));
-                epochs.add(m);
+                epochs.putIfAbsent(e.lng("step"), m);
             }
         }
-        d.put("epochs", epochs);
+        d.put("epochs", new ArrayList<>(epochs.values()));
         List<Map<String, Object>> alerts = new ArrayList<>();
         for (Row a : run.alerts) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -39,7 +39,8 @@ public final class WatchCommand implements Callable<Integer> {
             + "have all exited (repeatable).")
     List<Long> untilPids = new ArrayList<>();
 
-    @Option(names = "--grace", defaultValue = "20", description = "Seconds to wait for the final events after --until-pid exited (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grace", defaultValue = "20", description = "Seconds to wait for the final events after --until-pid exited, and for the last statistics after "
+            + "the runs finished (default: ${DEFAULT-VALUE}).")
     double grace;
 
     @Option(names = "--timeout", defaultValue = "0", description = "Give up after this many seconds (0 = never).")
@@ -63,6 +64,7 @@ public final class WatchCommand implements Callable<Integer> {
         WatchFrame frame = new WatchFrame(ansi, width);
         long started = System.currentTimeMillis();
         Long pidGoneAt = null;
+        Long doneSince = null;
         String previous = null;
         int failures = 0;
         try (Influx influx = connection.open()) {
@@ -99,10 +101,16 @@ public final class WatchCommand implements Callable<Integer> {
                 }
                 previous = text;
                 boolean allDone = !data.isEmpty() && data.size() == ids.size() && data.stream().allMatch(RunData::finished);
-                if (once || allDone) {
-                    return allDone || once ? 0 : 1;
-                }
                 long now = System.currentTimeMillis();
+                if (allDone && doneSince == null) {
+                    doneSince = now;
+                }
+                // the FINISHED event comes straight from the trainer; the last snapshot's statistics pass
+                // through the probe first: keep drawing until they are in (or the grace period is over)
+                boolean caughtUp = allDone && data.stream().allMatch(WatchCommand::statisticsCaughtUp);
+                if (once || caughtUp || (allDone && now - doneSince > grace * 1000)) {
+                    return 0;
+                }
                 if (!untilPids.isEmpty() && pidGoneAt == null
                         && untilPids.stream().allMatch(pid -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true))) {
                     pidGoneAt = now;
@@ -118,6 +126,12 @@ public final class WatchCommand implements Callable<Integer> {
                 Thread.sleep((long) (interval * 1000));
             }
         }
+    }
+
+    /** The latest statistics of every layer are from the run's last step. */
+    static boolean statisticsCaughtUp(RunData run) {
+        long last = run.lastEvent().map(e -> e.lng("step")).orElse(0L);
+        return !run.latestLayers().isEmpty() && run.latestLayers().stream().allMatch(r -> r.lng("step") >= last);
     }
 
     /** Two plain frames that differ only in their clock line are the same news. */

@@ -96,6 +96,37 @@ public final class DashboardQueries {
     }
 
     /** All queries of the repository found by {@link RepoRoot#find()}. */
+    /** Null when the result has no error and at least one non-null value besides time; else what is wrong. */
+    public static String problem(org.influxdb.dto.QueryResult r) {
+        if (r.hasError()) {
+            return r.getError();
+        }
+        if (r.getResults() == null || r.getResults().isEmpty()) {
+            return "no result";
+        }
+        org.influxdb.dto.QueryResult.Result res = r.getResults().get(0);
+        if (res.hasError()) {
+            return res.getError();
+        }
+        if (res.getSeries() == null || res.getSeries().isEmpty()) {
+            return NO_DATA;
+        }
+        for (org.influxdb.dto.QueryResult.Series s : res.getSeries()) {
+            int timeIndex = s.getColumns().indexOf("time");
+            for (List<Object> row : s.getValues()) {
+                for (int c = 0; c < row.size(); c++) {
+                    if (c != timeIndex && row.get(c) != null) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return "only null values";
+    }
+
+    /** What {@link #problem} says of a query that ran fine but matched nothing. */
+    public static final String NO_DATA = "no data";
+
     public static List<Query> all() {
         return all(RepoRoot.find());
     }

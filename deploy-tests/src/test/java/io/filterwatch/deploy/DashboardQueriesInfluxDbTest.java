@@ -114,7 +114,7 @@ class DashboardQueriesInfluxDbTest {
         for (DashboardQueries.Query q : queries) {
             String influxQl = q.substituted(vars);
             QueryResult r = client.query(new Query(influxQl, InfluxSchema.DATABASE));
-            String problem = problem(r);
+            String problem = DashboardQueries.problem(r);
             if (problem != null) {
                 failures.add(q + "\n    " + influxQl + "\n    -> " + problem);
             }
@@ -155,34 +155,6 @@ class DashboardQueriesInfluxDbTest {
             rules.add(s.getTags().get("run") + "/" + s.getTags().get("rule"));
         }
         assertThat(rules).containsExactlyInAnyOrder(RUN + "/layer-dead-fraction-rise", RUN + "/run-dead-fraction");
-    }
-
-    /** Null when the result has no error and at least one non-null value besides time. */
-    static String problem(QueryResult r) {
-        if (r.hasError()) {
-            return r.getError();
-        }
-        if (r.getResults() == null || r.getResults().isEmpty()) {
-            return "no result";
-        }
-        QueryResult.Result res = r.getResults().get(0);
-        if (res.hasError()) {
-            return res.getError();
-        }
-        if (res.getSeries() == null || res.getSeries().isEmpty()) {
-            return "no data";
-        }
-        for (QueryResult.Series s : res.getSeries()) {
-            int timeIndex = s.getColumns().indexOf("time");
-            for (List<Object> row : s.getValues()) {
-                for (int c = 0; c < row.size(); c++) {
-                    if (c != timeIndex && row.get(c) != null) {
-                        return null;
-                    }
-                }
-            }
-        }
-        return "only null values";
     }
 
     static Point layerStat(String run, String layer, String optimizer, long t, long step, int filters, int dead, int dying, int i) {

@@ -37,6 +37,7 @@ import io.filterwatch.console.Influx;
 import io.filterwatch.console.ReportCommand;
 import io.filterwatch.protocol.Topics;
 import io.filterwatch.testing.EmbeddedKafka;
+import io.filterwatch.deploy.DashboardQueries;
 import io.filterwatch.testing.LocalInfluxDb;
 import io.filterwatch.trainer.data.DatasetKind;
 import io.filterwatch.trainer.data.Datasets;
@@ -333,6 +334,39 @@ class PipelineE2ETest {
         log("screenshot %s: %dx%d, %d colours, %.1f%% non-background", png, img.getWidth(), img.getHeight(), colours.size(), 100 * share);
         assertThat(colours.size()).as("distinct colours in the screenshot").isGreaterThan(50);
         assertThat(share).as("share of non-background pixels").isGreaterThan(0.02);
+    }
+
+    /**
+     * The contract between dashboards and data (issue 6): every panel, variable, annotation and
+     * alert-rule query of grafana/, with Grafana's variables substituted, runs against what the
+     * real aggregator wrote from the real runs, without error and with data. The one exception
+     * is a query on EPOCH_END events when no run of this test reached the end of an epoch.
+     */
+    @Test
+    @Order(5)
+    void everyDashboardAndAlertQueryReturnsDataWrittenByTheRealAggregator() {
+        boolean epochEnded = !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(RUN_COLLAPSE)
+                + " AND type = 'EPOCH_END'").isEmpty();
+        DashboardQueries.Variables vars = DashboardQueries.Variables.of(RUN_COLLAPSE, "conv3",
+                java.time.Instant.now().minus(Duration.ofHours(2)), java.time.Instant.now().plus(Duration.ofMinutes(1)));
+        List<DashboardQueries.Query> queries = DashboardQueries.all(root);
+        assertThat(queries).as("queries in grafana/").hasSizeGreaterThan(20);
+        List<String> failures = new java.util.ArrayList<>();
+        int withData = 0;
+        try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(influxd.url())) {
+            for (DashboardQueries.Query q : queries) {
+                String influxQl = q.substituted(vars);
+                String problem = DashboardQueries.problem(client.query(new org.influxdb.dto.Query(influxQl, "filterwatch")));
+                if (problem == null) {
+                    withData++;
+                } else if (!(problem.equals(DashboardQueries.NO_DATA) && !epochEnded && influxQl.contains("'EPOCH_END'"))) {
+                    failures.add(q + "\n    " + influxQl + "\n    -> " + problem);
+                }
+            }
+        }
+        log("dashboard and alert queries: %d of %d returned data from the pipeline (epoch ended: %s)", withData, queries.size(),
+                epochEnded);
+        assertThat(failures).as("queries that failed or returned no data").isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------ helpers

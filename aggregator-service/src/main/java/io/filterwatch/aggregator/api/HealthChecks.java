@@ -1,6 +1,7 @@
 package io.filterwatch.aggregator.api;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -8,10 +9,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.smallrye.common.annotation.Identifier;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
@@ -27,7 +29,8 @@ public class HealthChecks {
     @Inject
     AggregatorService service;
     @Inject
-    Config config;
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     private Admin admin;
 
@@ -74,13 +77,7 @@ public class HealthChecks {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Properties p = new Properties();
-            for (String name : config.getPropertyNames()) {
-                if (name.startsWith("kafka.") && !name.startsWith("kafka.devservices")) {
-                    config.getOptionalValue(name, String.class).filter(v -> !v.isBlank())
-                            .ifPresent(v -> p.put(name.substring("kafka.".length()), v));
-                }
-            }
+            Properties p = AggregatorService.kafkaProperties(kafkaConfig);
             p.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
             p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");

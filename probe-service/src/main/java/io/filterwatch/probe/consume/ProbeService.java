@@ -1,5 +1,7 @@
 package io.filterwatch.probe.consume;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +14,7 @@ import io.filterwatch.probe.ProbeConfig;
 import io.filterwatch.probe.ProbeTopics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Runs one {@link ProbeLoop} on its own thread for the life of the application and restarts it
@@ -28,10 +31,25 @@ public class ProbeService {
     private volatile boolean stopping;
     private Thread thread;
 
+    private final Map<String, String> kafkaClientConfig;
+
+    /**
+     * @param kafkaConfig Quarkus's view of every {@code kafka.*} property (prefix stripped, env
+     *                    overrides included): security settings reach both clients through it
+     */
     public ProbeService(ProbeConfig config,
-                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                        @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        Map<String, String> extra = new HashMap<>();
+        kafkaConfig.forEach((k, v) -> {
+            // Quarkus adds group.id = the application name; the probe's group is probe.group-id
+            if (v != null && !v.toString().isBlank() && !k.equals("bootstrap.servers") && !k.equals("group.id")) {
+                extra.put(k, v.toString());
+            }
+        });
+        this.kafkaClientConfig = Map.copyOf(extra);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -62,7 +80,7 @@ public class ProbeService {
             ProbeLoop.Connection connection = new ProbeLoop.Connection(bootstrapServers, config.groupId(),
                     "probe-" + System.getenv().getOrDefault("HOSTNAME", Long.toString(ProcessHandle.current().pid())),
                     config.maxPollRecords(),
-                    java.util.Map.of(), java.util.Map.of());
+                    kafkaClientConfig, kafkaClientConfig);
             loop = new ProbeLoop(connection, config.settings(), topics, counters);
             try {
                 loop.run();

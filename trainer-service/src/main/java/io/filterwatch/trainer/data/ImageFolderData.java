@@ -4,7 +4,10 @@ import ai.djl.basicdataset.cv.classification.ImageFolder;
 import ai.djl.modality.cv.transform.CenterCrop;
 import ai.djl.modality.cv.transform.Resize;
 import ai.djl.modality.cv.transform.ToTensor;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.translate.Pipeline;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Record;
 import ai.djl.translate.TranslateException;
@@ -22,11 +25,20 @@ public final class ImageFolderData implements TrainingData {
     private final NDManager manager;
     private final int imageSize;
     private final int numClasses;
+    /**
+     * Applied here: {@code Dataset.get(manager, index)} returns the raw image (H x W x 3, uint8);
+     * DJL applies a dataset's own transforms only when it iterates batches itself.
+     */
+    private final Pipeline pipeline;
 
     private ImageFolderData(ImageFolder folder, NDManager manager, int imageSize) {
         this.folder = folder;
         this.manager = manager;
         this.imageSize = imageSize;
+        this.pipeline = new Pipeline()
+                .add(new Resize(imageSize + imageSize / 7))
+                .add(new CenterCrop(imageSize, imageSize))
+                .add(new ToTensor());
         try {
             this.numClasses = folder.getSynset().size();
         } catch (IOException | TranslateException e) {
@@ -41,9 +53,6 @@ public final class ImageFolderData implements TrainingData {
         }
         ImageFolder folder = ImageFolder.builder()
                 .setRepositoryPath(root)
-                .addTransform(new Resize(imageSize + imageSize / 7))
-                .addTransform(new CenterCrop(imageSize, imageSize))
-                .addTransform(new ToTensor())
                 .setSampling(1, false)
                 .build();
         try {
@@ -82,7 +91,7 @@ public final class ImageFolderData implements TrainingData {
     public void fill(int index, float[] target, int offset) {
         try (NDManager m = manager.newSubManager()) {
             Record r = folder.get(m, index);
-            float[] chw = r.getData().singletonOrThrow().toFloatArray();
+            float[] chw = pipeline.transform(r.getData()).singletonOrThrow().toFloatArray();
             int plane = imageSize * imageSize;
             for (int i = 0; i < chw.length; i++) {
                 int c = i / plane;
@@ -96,7 +105,8 @@ public final class ImageFolderData implements TrainingData {
     @Override
     public int label(int index) {
         try (NDManager m = manager.newSubManager()) {
-            return (int) folder.get(m, index).getLabels().singletonOrThrow().toFloatArray()[0];
+            NDArray label = folder.get(m, index).getLabels().singletonOrThrow();
+            return (int) label.toType(DataType.FLOAT32, false).toFloatArray()[0];
         } catch (IOException e) {
             throw new IllegalStateException("cannot read label " + index + ": " + e.getMessage(), e);
         }
