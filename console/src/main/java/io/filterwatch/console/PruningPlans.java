@@ -15,17 +15,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.filterwatch.console.Influx.Row;
+import io.filterwatch.protocol.PruningRule;
 
 /**
  * The pruning plan of a run: from the aggregator's {@code GET /runs/{id}/pruning-plan} when it answers,
- * else computed here from the latest filter_stats with the same rules: a filter is removable when it is
- * dead by the activation test or has |gamma| &lt; 1e-3 with beta &lt;= 0 (ReLU of a non-positive constant);
- * one with |gamma| &lt; 1e-3 but beta &gt; 0 emits the constant ReLU(beta), which must be folded into the
- * next layer's bias when it is removed.
+ * else computed here from the latest filter_stats with the aggregator's own rule, {@link PruningRule}
+ * (snapshot-protocol): a filter is removable when it is dead by the activation test or has
+ * |gamma| &lt; 1e-3 with beta &lt;= 0 (ReLU of a non-positive constant); one with |gamma| &lt; 1e-3 but
+ * beta &gt; 0 emits the constant ReLU(beta), which must be folded into the next layer's bias when it is
+ * removed.
  */
 public final class PruningPlans {
-
-    public static final double GAMMA_THRESHOLD = 1e-3;
 
     public record BiasFold(int filter, double gamma, double beta, double constantOutput) {
     }
@@ -105,12 +105,10 @@ public final class PruningPlans {
                 int idx = RunData.parseInt(f.str("filter"));
                 double gamma = f.num("gamma");
                 double beta = f.num("beta");
-                boolean byActivation = f.lng("dead_by_activation") == 1;
-                boolean smallGamma = Double.isFinite(gamma) && Math.abs(gamma) < GAMMA_THRESHOLD;
-                if (byActivation || (smallGamma && !(beta > 0))) {
-                    removable.add(idx);
-                } else if (smallGamma) {
-                    folds.add(new BiasFold(idx, gamma, beta, Math.max(0, beta)));
+                switch (PruningRule.action(f.lng("dead_by_activation") == 1, gamma, beta)) {
+                    case REMOVE -> removable.add(idx);
+                    case FOLD_INTO_NEXT_BIAS -> folds.add(new BiasFold(idx, gamma, beta, PruningRule.foldedConstant(beta)));
+                    case KEEP -> { }
                 }
             }
             int cut = removable.size() + folds.size();

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <li>Non-finite doubles are written as the JSON strings {@code "NaN"}, {@code "Infinity"},
  *     {@code "-Infinity"} (valid JSON) and read back as such.</li>
  * <li>Enums as their names; field order is the record's.</li>
+ * <li>Doubles with the shortest digits that read back to the same value.</li>
  * </ul>
  * The mapper is configured once and never changed afterwards, which makes it thread-safe.
  */
@@ -35,7 +37,10 @@ public final class JsonMessages {
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL)
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
-                .configure(JsonGenerator.Feature.QUOTE_NON_NUMERIC_NUMBERS, true);
+                .configure(JsonGenerator.Feature.QUOTE_NON_NUMERIC_NUMBERS, true)
+                // Schubfach: the shortest digits that read back to the same double, several times
+                // faster than Double.toString (the probe writes ~20 doubles per FilterStat)
+                .configure(StreamWriteFeature.USE_FAST_DOUBLE_WRITER.mappedFeature(), true);
     }
 
     public static byte[] toJson(Object message) {

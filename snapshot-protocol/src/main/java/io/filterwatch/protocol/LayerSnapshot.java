@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param gradients per filter: loss-only gradients (regulariser excluded) and, for adaptive
  *                  optimizers, the second-moment RMS the optimizer divides by
  * @param activity  per filter: aggregates over every training sample since the previous snapshot
- * @param sample    per-sample responses r(n,f) of a subset of samples, for selectivity
+ * @param sample    per-sample responses r(n,f) of a subset of samples, for selectivity: as measured
+ *                  ({@link ResponseSample}) or in wire form ({@link QuantisedSample}, what decoding gives)
  */
 public record LayerSnapshot(
         TrainingContext context,
@@ -20,7 +21,7 @@ public record LayerSnapshot(
         FilterParameters params,
         FilterGradients gradients,
         ActivationAggregates activity,
-        ResponseSample sample) {
+        SampledResponses sample) {
 
     public LayerSnapshot {
         Objects.requireNonNull(context, "context");

@@ -31,7 +31,8 @@ public final class ResponseQuantisation {
     /** Bound on |a' - a| for active fractions: half of 1/255. */
     public static final double MAX_FRACTION_ERROR = 1.0 / 510 + 1e-7;
 
-    private static final int FRACTION_LEVELS = 255;
+    /** Active fractions travel as k = round(a * 255): a' = k / 255. */
+    public static final int FRACTION_LEVELS = 255;
     private static final float[] FRACTIONS = new float[FRACTION_LEVELS + 1];
 
     static {
@@ -58,23 +59,129 @@ public final class ResponseQuantisation {
     }
 
     /**
-     * The sample as {@link SnapshotCodec#decode} will return it after encoding: responses and active
-     * fractions replaced by their quantised values.
+     * The wire form of a measured sample (which the encoder has validated: finite responses &gt;= 0,
+     * fractions in [0, 1]): what {@link SnapshotCodec#decode} will return after encoding.
      */
-    public static ResponseSample quantised(ResponseSample sample, int filterCount) {
+    static QuantisedSample quantise(ResponseSample sample, int filterCount) {
         int n = sample.sampleCount();
-        float[] scales = scales(sample.responses(), n, filterCount);
-        float[] responses = new float[n * filterCount];
-        float[] fractions = new float[n * filterCount];
-        for (int f = 0; f < filterCount; f++) {
-            double encodeFactor = encodeFactor(scales[f]);
-            double decodeStep = decodeStep(scales[f]);
-            for (int i = f; i < responses.length; i += filterCount) {
-                responses[i] = value(code(sample.responses()[i], encodeFactor), decodeStep);
-                fractions[i] = fraction(fractionCode(sample.activeFraction()[i]));
+        int c = filterCount;
+        float[] responses = sample.responses();
+        float[] fractions = sample.activeFraction();
+        float[] scales = n == 0 ? new float[c] : scales(responses, n, c);
+        double[] encodeFactors = new double[c];
+        for (int f = 0; f < c; f++) {
+            encodeFactors[f] = encodeFactor(scales[f]);
+        }
+        char[] codes = new char[n * c];
+        byte[] fractionCodes = new byte[n * c];
+        for (int row = 0; row < n * c; row += c) {
+            for (int f = 0; f < c; f++) {
+                codes[row + f] = (char) code(responses[row + f], encodeFactors[f]);
+                fractionCodes[row + f] = (byte) fractionCode(fractions[row + f]);
             }
         }
-        return new ResponseSample(n, responses, fractions, sample.nonFiniteCount());
+        return new QuantisedSample(n, scales, codes, fractionCodes, sample.nonFiniteCount());
+    }
+
+    /**
+     * The rules a set of codes must follow to be what an encoder emits (shared by encoder and decoder):
+     * valid scales; no code between 1 and the smallest active code of its scale (and none above 0 at
+     * scale 0); the max code present for every filter with a scale above 0; at least as many zero
+     * codes as non-finite responses (those were sent as 0).
+     */
+    static void checkCodes(Rejector reject, QuantisedSample sample) {
+        float[] scales = sample.scales();
+        int c = scales.length;
+        // smallest allowed (code - 1), compared unsigned, so code 0 always passes
+        int[] smallestActiveIndex = new int[c];
+        for (int f = 0; f < c; f++) {
+            if (!isValidScale(scales[f])) {
+                throw reject.reject("sample scale[" + f + "] = " + scales[f]
+                        + " is not allowed: must be 0 or finite and > 1e-12");
+            }
+            smallestActiveIndex[f] = scales[f] == 0f ? Integer.MAX_VALUE : smallestActiveCode(scales[f]) - 1;
+        }
+        char[] codes = sample.codes();
+        // Hot loop (N x C): only the per-filter max, which the JIT vectorises. The other rules
+        // rarely need a pass: codes 1..smallest-1 exist only for scales below ~1.3e-7 (checked
+        // column by column), a non-zero code at scale 0 shows as a max above 0, and zeros need
+        // counting only when non-finite responses were reported.
+        char[] maxCodes = new char[c];
+        for (int row = 0; row < codes.length; row += c) {
+            for (int f = 0; f < c; f++) {
+                maxCodes[f] = (char) Math.max(maxCodes[f], codes[row + f]);
+            }
+        }
+        boolean bad = false;
+        for (int f = 0; f < c && !bad; f++) {
+            if (scales[f] == 0f) {
+                bad = maxCodes[f] != 0;
+            } else if (smallestActiveIndex[f] > 0) {
+                for (int i = f; i < codes.length && !bad; i += c) {
+                    bad = Integer.compareUnsigned(codes[i] - 1, smallestActiveIndex[f]) < 0;
+                }
+            }
+        }
+        if (bad) { // name the first bad code in record order
+            for (int i = 0; i < codes.length; i++) {
+                int f = i % c;
+                if (Integer.compareUnsigned(codes[i] - 1, smallestActiveIndex[f]) < 0) {
+                    throw badCode(reject, codes[i], i / c, f, scales[f]);
+                }
+            }
+        }
+        for (int f = 0; f < c; f++) {
+            if (scales[f] != 0f && maxCodes[f] != MAX_CODE) {
+                throw reject.reject("sample scale[" + f + "] = " + scales[f]
+                        + " is not the filter's maximum over the sample: no response of filter " + f
+                        + " has code " + MAX_CODE);
+            }
+        }
+        long zeroResponses = 0;
+        if (sample.nonFiniteCount() != 0) { // 0 <= zeros always holds; otherwise count for the rule and its message
+            for (char code : codes) {
+                zeroResponses += code == 0 ? 1 : 0;
+            }
+        }
+        WireRules.nonFiniteCount(reject, sample.nonFiniteCount(), zeroResponses);
+    }
+
+    private static RuntimeException badCode(Rejector reject, int code, int n, int f, float scale) {
+        if (scale == 0f) {
+            return reject.reject("response code " + code + " at (n=" + n + ", f=" + f
+                    + ") is non-zero but the filter's sample scale is 0 (no active response)");
+        }
+        return reject.reject("response code " + code + " at (n=" + n + ", f=" + f
+                + ") is below " + smallestActiveCode(scale)
+                + ", the smallest code of an active response at scale " + scale);
+    }
+
+    /**
+     * The smallest code q whose decoded value is &gt;= t at this scale, so that for every code,
+     * {@code value(code) < t} exactly when {@code code < firstCodeNotBelow(scale, t)} (decoding is
+     * non-decreasing in the code). 0 when t &lt;= 0; {@link #MAX_CODE} + 1 when no code reaches t.
+     * Lets a consumer classify N x C codes with integer comparisons instead of decoding them.
+     */
+    public static int firstCodeNotBelow(float scale, double t) {
+        if (!(t > 0.0)) {
+            return 0;
+        }
+        if (scale == 0f) {
+            return MAX_CODE + 1; // only code 0 occurs at scale 0
+        }
+        if (MIN_ACTIVE_RESPONSE >= t) {
+            return 1;
+        }
+        double step = decodeStep(scale);
+        int q = (int) Math.min(MAX_CODE + 1L, 1 + (long) Math.ceil(t / step));
+        // the estimate is off by at most a code or two (float rounding of the decoded value)
+        while (q > 1 && value(q - 1, step) >= t) {
+            q--;
+        }
+        while (q <= MAX_CODE && value(q, step) < t) {
+            q++;
+        }
+        return q;
     }
 
     /**
@@ -145,7 +252,8 @@ public final class ResponseQuantisation {
         return roundHalfUp(activeFraction * (double) FRACTION_LEVELS);
     }
 
-    static float fraction(int code) {
+    /** The decoded active fraction of a u8 code: code / 255 as a float. */
+    public static float fraction(int code) {
         return FRACTIONS[code];
     }
 }

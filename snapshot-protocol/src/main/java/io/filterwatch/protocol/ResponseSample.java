@@ -3,9 +3,9 @@ package io.filterwatch.protocol;
 import java.util.Arrays;
 
 /**
- * Per-sample responses of N training samples, row-major N x C ({@code responses[n * C + f]}).
- * On the wire the responses are quantised relative to each filter's max over the sample; see
- * {@link SnapshotCodec} for the error bound. A decoded sample therefore holds the quantised values.
+ * Per-sample responses of N training samples as the trainer measured them, row-major N x C
+ * ({@code responses[n * C + f]}). On the wire the responses are quantised relative to each filter's
+ * max over the sample ({@link QuantisedSample}); see {@link SnapshotCodec} for the error bound.
  *
  * @param sampleCount      N, may be 0
  * @param responses        r(n,f), spatial max of the output after BN and ReLU, finite and >= 0
@@ -13,7 +13,8 @@ import java.util.Arrays;
  * @param nonFiniteCount   responses that were NaN or Inf in the trainer and were sent as 0
  *                         (reported, never silently dropped)
  */
-public record ResponseSample(int sampleCount, float[] responses, float[] activeFraction, int nonFiniteCount) {
+public record ResponseSample(int sampleCount, float[] responses, float[] activeFraction, int nonFiniteCount)
+        implements SampledResponses {
 
     public static ResponseSample empty() {
         return new ResponseSample(0, new float[0], new float[0], 0);
@@ -39,15 +40,23 @@ public record ResponseSample(int sampleCount, float[] responses, float[] activeF
         return new ResponseSample(sampleCount, responses, activeFraction, nonFinite);
     }
 
+    @Override
+    public QuantisedSample quantised(int filterCount) {
+        return ResponseQuantisation.quantise(this, filterCount);
+    }
+
+    @Override
     public float response(int n, int f, int filterCount) {
         return responses[n * filterCount + f];
     }
 
+    @Override
     public float activeFraction(int n, int f, int filterCount) {
         return activeFraction[n * filterCount + f];
     }
 
-    void requireFilterCount(int c) {
+    @Override
+    public void requireFilterCount(int c) {
         Checks.requireLength("responses", responses, sampleCount * c);
         Checks.requireLength("activeFraction", activeFraction, sampleCount * c);
     }

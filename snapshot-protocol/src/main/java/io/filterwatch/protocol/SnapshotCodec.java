@@ -33,6 +33,11 @@ import java.nio.ByteBuffer;
  * {@link SnapshotFormatException} for a record that does. Sampled responses must be finite and &gt;= 0;
  * build them with {@link ResponseSample#sanitised}.
  *
+ * <h2>Decoded samples stay quantised</h2>
+ * {@link #decode} returns the sample as a {@link QuantisedSample}: the codes are validated but not
+ * turned into floats, because the probe decides both tests on codes (see
+ * {@link ResponseQuantisation#firstCodeNotBelow}); {@link QuantisedSample#responses()} decodes on demand.
+ *
  * <p>Thread-safe and stateless. Encoding writes one exactly-sized array; decoding allocates only the
  * snapshot's own arrays (plus two C-sized scratch arrays for a sample).
  */
@@ -84,10 +89,10 @@ public final class SnapshotCodec {
         }
     }
 
-    /** The snapshot as it reads back after a round trip: the same, with the sample quantised. */
+    /** The snapshot as it reads back after a round trip: the same, with the sample in wire form. */
     public static LayerSnapshot quantised(LayerSnapshot snapshot) {
         return new LayerSnapshot(snapshot.context(), snapshot.layer(), snapshot.params(), snapshot.gradients(),
-                snapshot.activity(), ResponseQuantisation.quantised(snapshot.sample(), snapshot.filterCount()));
+                snapshot.activity(), snapshot.sample().quantised(snapshot.filterCount()));
     }
 
     /**

@@ -72,72 +72,28 @@ final class SnapshotReader {
         ActivationAggregates activity = new ActivationAggregates(windowStartStep, samplesSeen,
                 maxResponse, activeCount, in.f64s("responseSum", c));
 
-        ResponseSample sample = (flags & WireFormat.FLAG_SAMPLE) != 0 ? readSample(in, c) : ResponseSample.empty();
+        QuantisedSample sample = (flags & WireFormat.FLAG_SAMPLE) != 0 ? readSample(in, c) : QuantisedSample.empty(c);
         in.requireEnd();
         return new LayerSnapshot(context, layer, params, gradients, activity, sample);
     }
 
-    private static ResponseSample readSample(WireReader in, int c) {
+    /** The sample stays in wire form: codes are validated, not decoded (see {@link QuantisedSample}). */
+    private static QuantisedSample readSample(WireReader in, int c) {
         int n = in.i32("sampleCount N");
         WireRules.sampleCount(REJECT, n); // flags say a sample is present, so N >= 1
         int nonFiniteCount = in.i32("nonFiniteCount");
         float[] scales = in.f32s("sample scales", c);
-        double[] decodeSteps = new double[c];
-        int[] smallestActiveIndex = new int[c]; // smallest allowed (code - 1); compared unsigned, so code 0 always passes
         for (int f = 0; f < c; f++) {
             if (!ResponseQuantisation.isValidScale(scales[f])) {
                 throw new SnapshotFormatException("sample scale[" + f + "] = " + scales[f]
                         + " is not allowed: must be 0 or finite and > 1e-12");
             }
-            decodeSteps[f] = ResponseQuantisation.decodeStep(scales[f]);
-            smallestActiveIndex[f] = scales[f] == 0f ? Integer.MAX_VALUE : ResponseQuantisation.smallestActiveCode(scales[f]) - 1;
         }
         int cells = n * c; // <= 4096 * 65536 = 2^28: no overflow
         in.require("sample responses and active fractions", (long) WireFormat.BYTES_PER_SAMPLED_RESPONSE * cells);
-
-        // Hot loop (N x C): direct array access and no data-dependent branches.
-        byte[] bytes = in.array();
-        int start = in.arrayIndex();
-        int pos = start;
-        float[] responses = new float[cells];
-        int[] maxCodes = new int[c];
-        long zeroResponses = 0;
-        for (int row = 0; row < cells; row += c) {
-            for (int f = 0; f < c; f++) {
-                int code = ((bytes[pos] & 0xFF) << 8) | (bytes[pos + 1] & 0xFF);
-                pos += 2;
-                if (Integer.compareUnsigned(code - 1, smallestActiveIndex[f]) < 0) {
-                    throw badCode(code, row / c, f, scales[f]);
-                }
-                responses[row + f] = ResponseQuantisation.value(code, decodeSteps[f]);
-                maxCodes[f] = Math.max(maxCodes[f], code);
-                zeroResponses += (code - 1) >>> 31; // 1 exactly when code == 0
-            }
-        }
-        for (int f = 0; f < c; f++) {
-            if (scales[f] != 0f && maxCodes[f] != ResponseQuantisation.MAX_CODE) {
-                throw new SnapshotFormatException("sample scale[" + f + "] = " + scales[f]
-                        + " is not the filter's maximum over the sample: no response of filter " + f
-                        + " has code " + ResponseQuantisation.MAX_CODE);
-            }
-        }
-        WireRules.nonFiniteCount(REJECT, nonFiniteCount, zeroResponses);
-
-        float[] fractions = new float[cells];
-        for (int i = 0; i < cells; i++) {
-            fractions[i] = ResponseQuantisation.fraction(bytes[pos++] & 0xFF);
-        }
-        in.skip(pos - start);
-        return new ResponseSample(n, responses, fractions, nonFiniteCount);
-    }
-
-    private static SnapshotFormatException badCode(int code, int n, int f, float scale) {
-        if (scale == 0f) {
-            return new SnapshotFormatException("response code " + code + " at (n=" + n + ", f=" + f
-                    + ") is non-zero but the filter's sample scale is 0 (no active response)");
-        }
-        return new SnapshotFormatException("response code " + code + " at (n=" + n + ", f=" + f
-                + ") is below " + ResponseQuantisation.smallestActiveCode(scale)
-                + ", the smallest code of an active response at scale " + scale);
+        QuantisedSample sample = new QuantisedSample(n, scales, in.u16s("sample responses", cells),
+                in.u8s("active fractions", cells), nonFiniteCount);
+        ResponseQuantisation.checkCodes(REJECT, sample);
+        return sample;
     }
 }

@@ -19,7 +19,6 @@ final class SnapshotWriter {
         TrainingContext context = snapshot.context();
         LayerInfo layer = snapshot.layer();
         ActivationAggregates activity = snapshot.activity();
-        ResponseSample sample = snapshot.sample();
         int c = layer.filterCount();
 
         WireRules.header(REJECT, context, layer);
@@ -30,7 +29,7 @@ final class SnapshotWriter {
         WireRules.nonNegative(REJECT, "paramCount", snapshot.params().paramCount());
         WireRules.nonNegative(REJECT, "flops", snapshot.params().flops());
         WireRules.activeCounts(REJECT, activity.activeCount(), activity.samplesSeen());
-        validateSample(sample, c);
+        QuantisedSample sample = wireSample(snapshot.sample(), c);
 
         boolean secondMoments = snapshot.gradients().hasSecondMoments();
         int n = sample.sampleCount();
@@ -82,38 +81,34 @@ final class SnapshotWriter {
         out.position(out.position() + 8 * c);
 
         if (n > 0) {
-            putSample(out, sample, c);
+            putSample(out, sample);
         }
         assert !out.hasRemaining() : "encodedSize disagrees with the writer";
         return out.array();
     }
 
-    private static void putSample(ByteBuffer out, ResponseSample sample, int c) {
-        int n = sample.sampleCount();
-        float[] scales = ResponseQuantisation.scales(sample.responses(), n, c);
-        out.putInt(n).putInt(sample.nonFiniteCount());
-        putFloats(out, scales);
-        double[] encodeFactors = new double[c];
-        for (int f = 0; f < c; f++) {
-            encodeFactors[f] = ResponseQuantisation.encodeFactor(scales[f]);
+    private static void putSample(ByteBuffer out, QuantisedSample sample) {
+        out.putInt(sample.sampleCount()).putInt(sample.nonFiniteCount());
+        putFloats(out, sample.scales());
+        out.asCharBuffer().put(sample.codes()); // big-endian u16, in bulk
+        out.position(out.position() + 2 * sample.codes().length);
+        out.put(sample.fractionCodes());
+    }
+
+    /** Validates the sample, measured or already quantised, and returns its wire form. */
+    private static QuantisedSample wireSample(SampledResponses sample, int c) {
+        if (sample instanceof ResponseSample measured) {
+            validateSample(measured, c);
+            return measured.quantised(c);
         }
-        // Hot loop (N x C): write straight into the array (big-endian u16, then u8).
-        float[] responses = sample.responses();
-        byte[] bytes = out.array();
-        int pos = out.position();
-        for (int row = 0; row < n * c; row += c) {
-            for (int f = 0; f < c; f++) {
-                int code = ResponseQuantisation.code(responses[row + f], encodeFactors[f]);
-                bytes[pos] = (byte) (code >>> 8);
-                bytes[pos + 1] = (byte) code;
-                pos += 2;
-            }
+        QuantisedSample quantised = (QuantisedSample) sample; // the interface is sealed
+        if (quantised.sampleCount() > 0) {
+            WireRules.sampleCount(REJECT, quantised.sampleCount());
+            ResponseQuantisation.checkCodes(REJECT, quantised);
+        } else {
+            WireRules.nonFiniteCount(REJECT, quantised.nonFiniteCount(), 0);
         }
-        float[] fractions = sample.activeFraction();
-        for (int i = 0; i < n * c; i++) {
-            bytes[pos++] = (byte) ResponseQuantisation.fractionCode(fractions[i]);
-        }
-        out.position(pos);
+        return quantised;
     }
 
     private static void validateSample(ResponseSample sample, int c) {

@@ -140,6 +140,23 @@ final class WireReader {
         return values;
     }
 
+    /** Big-endian u16 values, in bulk. */
+    char[] u16s(String field, int count) {
+        require(field, 2L * count);
+        char[] values = new char[count];
+        buf.asCharBuffer().get(values);
+        skip(2 * count);
+        return values;
+    }
+
+    /** u8 values, kept as (signed) bytes: read them with {@code & 0xFF}. */
+    byte[] u8s(String field, int count) {
+        require(field, count);
+        byte[] values = new byte[count];
+        buf.get(values);
+        return values;
+    }
+
     double[] f64s(String field, int count) {
         require(field, 8L * count);
         double[] values = new double[count];

@@ -31,8 +31,8 @@ class SnapshotCodecPropertiesTest {
                                                    @ForAll @IntRange(min = 1, max = 16) int c,
                                                    @ForAll @IntRange(min = 1, max = 64) int n) {
         LayerSnapshot snapshot = Snapshots.random(new Random(seed), c, n, false);
-        ResponseSample original = snapshot.sample();
-        ResponseSample decoded = SnapshotCodec.decode(SnapshotCodec.encode(snapshot)).sample();
+        SampledResponses original = snapshot.sample();
+        SampledResponses decoded = SnapshotCodec.decode(SnapshotCodec.encode(snapshot)).sample();
         for (int f = 0; f < c; f++) {
             float scale = sampleMax(original, f, c);
             for (int s = 0; s < n; s++) {
@@ -57,6 +57,54 @@ class SnapshotCodecPropertiesTest {
      * Directly at the relative threshold: any r farther than maxError(S_f) = max(7.7e-6 S_f, 1e-12) from it
      * is classified as the original (the 1e-12 only matters for filters whose max is below ~1e-9).
      */
+    /**
+     * The code-space comparison the probe relies on: for every code q of a filter at scale S,
+     * value(q) < t exactly when q < firstCodeNotBelow(S, t). Checked over all 65,536 codes, with
+     * thresholds placed on, just below and just above decoded values and at random.
+     */
+    @Property(tries = 60)
+    void comparingCodesIsComparingDecodedValues(@ForAll @DoubleRange(min = -13, max = 6) double log10Scale,
+                                                @ForAll @IntRange(min = 0, max = ResponseQuantisation.MAX_CODE) int code,
+                                                @ForAll @DoubleRange(min = -0.01, max = 1.01) double relative) {
+        float scale = (float) Math.pow(10, log10Scale);
+        if (!ResponseQuantisation.isValidScale(scale)) {
+            scale = 0f;
+        }
+        double step = ResponseQuantisation.decodeStep(scale);
+        float onValue = ResponseQuantisation.value(code, step);
+        double[] thresholds = {onValue, Math.nextDown((double) onValue), Math.nextUp((double) onValue),
+                relative * scale, 1e-12, 0.0, -1.0, 2.0 * scale + 1};
+        for (double t : thresholds) {
+            int first = ResponseQuantisation.firstCodeNotBelow(scale, t);
+            int largestCode = scale == 0f ? 0 : ResponseQuantisation.MAX_CODE; // scale 0: only code 0 is valid
+            for (int q = 0; q <= largestCode; q++) {
+                boolean below = ResponseQuantisation.value(q, step) < t;
+                if (below != q < first) {
+                    throw new AssertionError("scale " + scale + ", t " + t + ": code " + q + " decodes to "
+                            + ResponseQuantisation.value(q, step) + " but firstCodeNotBelow = " + first);
+                }
+            }
+        }
+    }
+
+    /** The wire form encodes to the same bytes as the measured sample it came from, and decodes to itself. */
+    @Property(tries = 100)
+    void quantisedSamplesEncodeLikeTheirMeasuredOrigin(@ForAll long seed,
+                                                       @ForAll @IntRange(min = 1, max = 16) int c,
+                                                       @ForAll @IntRange(min = 0, max = 32) int n) {
+        LayerSnapshot measured = Snapshots.random(new Random(seed), c, n, seed % 2 == 0);
+        LayerSnapshot quantised = SnapshotCodec.quantised(measured);
+        assertThat(quantised.sample()).isInstanceOf(QuantisedSample.class);
+        byte[] bytes = SnapshotCodec.encode(measured);
+        assertThat(SnapshotCodec.encode(quantised)).isEqualTo(bytes);
+        assertThat(SnapshotCodec.decode(bytes)).isEqualTo(quantised);
+        QuantisedSample q = (QuantisedSample) quantised.sample();
+        for (int f = 0; f < c; f++) {
+            // the scale is the decoded maximum, bit for bit: the probe takes it as the sample's max
+            assertThat(sampleMax(q, f, c)).isEqualTo(n == 0 ? 0f : q.scales()[f]);
+        }
+    }
+
     @Property(tries = 2000)
     void relativeTestIsDecidedCorrectlyOutsideTheErrorBand(@ForAll @DoubleRange(min = -9, max = 6) double log10Scale,
                                                            @ForAll @DoubleRange(min = 0, max = 4) double mOverS,
@@ -98,7 +146,7 @@ class SnapshotCodecPropertiesTest {
         return SnapshotCodec.decode(SnapshotCodec.encode(snapshot)).sample().responses()[0];
     }
 
-    static float sampleMax(ResponseSample sample, int f, int c) {
+    static float sampleMax(SampledResponses sample, int f, int c) {
         float max = 0f;
         for (int s = 0; s < sample.sampleCount(); s++) {
             max = Math.max(max, sample.response(s, f, c));

@@ -27,7 +27,7 @@ class SnapshotCodecRoundTripTest {
         byte[] bytes = SnapshotCodec.encode(snapshot);
         assertThat(bytes[7] & WireFormat.FLAG_SAMPLE).as("sample flag").isZero();
         LayerSnapshot decoded = assertRoundTrip(snapshot);
-        assertThat(decoded.sample()).isEqualTo(ResponseSample.empty());
+        assertThat(decoded.sample()).isEqualTo(QuantisedSample.empty(8));
     }
 
     @Test
@@ -38,7 +38,7 @@ class SnapshotCodecRoundTripTest {
     @Test
     void sampleValuesAreQuantisedAndTheMaxIsExact() {
         LayerSnapshot decoded = SnapshotCodec.decode(SnapshotCodec.encode(Snapshots.simple(4, 3, true)));
-        ResponseSample s = decoded.sample();
+        SampledResponses s = decoded.sample();
         assertThat(s.response(2, 3, 4)).isEqualTo(3 * 3 / 10f); // filter 3's max over the sample
         assertThat(s.response(0, 0, 4)).isZero();                // dead filter stays exactly 0
         assertThat(s.response(0, 3, 4)).isCloseTo(0.3f, org.assertj.core.api.Assertions.within(1e-5f));

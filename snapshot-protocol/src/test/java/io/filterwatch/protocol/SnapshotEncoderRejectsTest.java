@@ -79,6 +79,29 @@ class SnapshotEncoderRejectsTest {
         rejects(s).hasMessage("paramCount[0] = -1 is negative");
     }
 
+    /** A sample already in wire form is held to the decoder's code rules. */
+    @Test
+    void quantisedSamplesThatNoEncoderProduces() {
+        float[] scales = {2f, 0f};
+        rejects(quantised(new float[] {1e-10f, 0f}, new char[] {1, 0, ResponseQuantisation.MAX_CODE, 0}, 0))
+                .hasMessage("response code 1 at (n=0, f=0) is below 656, the smallest code of an active response at scale 1.0E-10");
+        rejects(quantised(scales, new char[] {ResponseQuantisation.MAX_CODE, 7, 3, 0}, 0))
+                .hasMessage("response code 7 at (n=0, f=1) is non-zero but the filter's sample scale is 0 (no active response)");
+        rejects(quantised(scales, new char[] {40_000, 0, 3, 0}, 0))
+                .hasMessageContaining("is not the filter's maximum over the sample");
+        rejects(quantised(scales, new char[] {ResponseQuantisation.MAX_CODE, 0, 3, 0}, 3))
+                .hasMessageStartingWith("nonFiniteCount = 3");
+        rejects(quantised(new float[] {Float.NaN, 0f}, new char[4], 0))
+                .hasMessageStartingWith("sample scale[0] = NaN is not allowed");
+        LayerSnapshot valid = quantised(scales, new char[] {ResponseQuantisation.MAX_CODE, 0, 3, 0}, 2);
+        assertThat(SnapshotCodec.decode(SnapshotCodec.encode(valid))).isEqualTo(valid);
+    }
+
+    private static LayerSnapshot quantised(float[] scales, char[] codes, int nonFinite) {
+        QuantisedSample sample = new QuantisedSample(2, scales, codes, new byte[codes.length], nonFinite);
+        return Snapshots.build(context(), LAYER, false, sample, 10, f -> 1f);
+    }
+
     private static TrainingContext context() {
         return Snapshots.context();
     }

@@ -51,7 +51,7 @@ final class Snapshots {
         float next(int filter);
     }
 
-    static LayerSnapshot build(TrainingContext context, LayerInfo layer, boolean secondMoments, ResponseSample sample,
+    static LayerSnapshot build(TrainingContext context, LayerInfo layer, boolean secondMoments, SampledResponses sample,
                                long samplesSeen, FloatSource values) {
         int c = layer.filterCount();
         int[] paramCount = new int[c];

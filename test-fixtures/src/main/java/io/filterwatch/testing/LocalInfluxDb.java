@@ -348,7 +348,45 @@ public final class LocalInfluxDb implements AutoCloseable {
             throw new IllegalStateException("influxd is not running");
         }
         signal("STOP");
+        awaitAllThreadsStopped();
         paused = true;
+    }
+
+    /**
+     * kill(2) only queues SIGSTOP; each of influxd's threads stops when it next runs, and on a busy
+     * machine one may still answer a request after kill returned. Waits until /proc shows every
+     * thread stopped (state T), so a paused server is paused for whatever the test does next.
+     */
+    private void awaitAllThreadsStopped() {
+        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var threads = Files.list(tasks)) {
+                if (threads.allMatch(LocalInfluxDb::isStopped)) {
+                    return;
+                }
+            } catch (IOException e) {
+                return; // no /proc (not Linux): best effort, as before
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("influxd " + process.pid() + " did not stop within " + READY_TIMEOUT);
+    }
+
+    private static boolean isStopped(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+            // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces)
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'T' || state == 't';
+        } catch (IOException e) {
+            return true; // the thread ended
+        }
     }
 
     /** Thaws a {@link #pause() paused} server (SIGCONT) and waits until it answers again. */

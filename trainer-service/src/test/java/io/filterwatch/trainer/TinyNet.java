@@ -222,4 +222,15 @@ public final class TinyNet {
             return manager.create(v, shape);
         }
     }
+
+    /** r(n,f) by hand: the max of one output map (after BN and ReLU, so >= 0). */
+    public static double spatialMax(double[][] map) {
+        double m = 0;
+        for (double[] row : map) {
+            for (double v : row) {
+                m = Math.max(m, v);
+            }
+        }
+        return m;
+    }
 }

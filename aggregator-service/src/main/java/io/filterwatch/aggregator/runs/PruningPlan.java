@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What can be cut from a run's network now.
  *
- * @param gammaThreshold |gamma| below which the scale test calls a filter dead (the paper's 1e-3)
+ * @param gammaThreshold |gamma| below which the scale test calls a filter dead ({@code PruningRule.DEAD_GAMMA}, the paper's 1e-3)
  * @param removableFilters filters to remove outright plus those to remove with a bias fold
  * @param paramsSaved    parameters removed, null when a layer's per-filter cost is not known yet
  * @param flopsSaved     multiply-accumulates per sample removed, null when not known yet

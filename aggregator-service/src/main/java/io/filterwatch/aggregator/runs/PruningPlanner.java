@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.filterwatch.protocol.FilterStat;
+import io.filterwatch.protocol.PruningRule;
 
 /**
- * Builds a {@link PruningPlan} from the latest statistics of every filter. Costs per filter come from
+ * Builds a {@link PruningPlan} from the latest statistics of every filter, judged by {@link PruningRule}
+ * (shared with the console's fallback plan). Costs per filter come from
  * the probe's layer summaries (dead parameters / dead filters: every filter of a conv layer costs the
  * same), and are unknown (null) for a layer that has never had a dead filter.
  */
 public final class PruningPlanner {
-    public static final double GAMMA_THRESHOLD = 1e-3;
-
     private PruningPlanner() {
     }
 
@@ -29,11 +29,11 @@ public final class PruningPlanner {
             List<PruningPlan.BiasFold> folds = new ArrayList<>();
             for (FilterStat f : layer.filters()) {
                 step = Math.max(step, f.step());
-                boolean tinyGamma = Math.abs(f.gamma()) < GAMMA_THRESHOLD;
-                if (f.deadByActivation() || (tinyGamma && f.beta() <= 0)) {
-                    removable.add(f.filter());
-                } else if (tinyGamma) {
-                    folds.add(new PruningPlan.BiasFold(f.filter(), f.gamma(), f.beta(), Math.max(0.0, f.beta())));
+                switch (PruningRule.action(f.deadByActivation(), f.gamma(), f.beta())) {
+                    case REMOVE -> removable.add(f.filter());
+                    case FOLD_INTO_NEXT_BIAS -> folds.add(new PruningPlan.BiasFold(f.filter(), f.gamma(), f.beta(),
+                            PruningRule.foldedConstant(f.beta())));
+                    case KEEP -> { }
                 }
             }
             int count = removable.size() + folds.size();
@@ -49,7 +49,7 @@ public final class PruningPlanner {
             plans.add(new PruningPlan.LayerPlan(layer.name(), layer.layerIndex(), filterCount, removable, folds, next,
                     layer.paramsPerFilter(), layer.flopsPerFilter(), params, flops));
         }
-        return new PruningPlan(run.runId(), Math.max(step, run.lastStep()), GAMMA_THRESHOLD, removableTotal, paramsTotal, flopsTotal,
+        return new PruningPlan(run.runId(), Math.max(step, run.lastStep()), PruningRule.DEAD_GAMMA, removableTotal, paramsTotal, flopsTotal,
                 plans);
     }
 }

@@ -91,14 +91,14 @@ public final class LayerState {
     private LayerStat process(WorkerMerge.Merged m, List<FilterStat> out) {
         LayerSnapshot s = m.snapshot();
         int badInputs = NumericHealth.inputs(s);
-        int sampled = NumericHealth.sampled(s);
+        int sampled = m.sampledNonFinite();
         if (badInputs > 0) {
             // quarantined: report the last good picture, flagged, and learn nothing from it
             return LayerSummary.of(s, m.workers(), lastMetrics, lastMetrics == null ? null : state, badInputs + sampled);
         }
         epochs.observe(s.context().epoch(), s.activity().samplesSeen());
         long target = windowTarget();
-        window.add(s.context().step(), s.activity(), s.sample(), target);
+        window.add(s.context().step(), s.activity(), m.samples(), target);
         LayerMetrics metrics = LayerMetrics.compute(s, window, target, settings.adamEpsilon());
         boolean refresh = mergedSnapshots % settings.refreshEvery() == 0;
         long step = s.context().step();

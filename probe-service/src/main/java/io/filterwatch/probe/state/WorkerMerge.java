@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import io.filterwatch.protocol.ActivationAggregates;
 import io.filterwatch.protocol.FilterGradients;
 import io.filterwatch.protocol.LayerSnapshot;
-import io.filterwatch.protocol.ResponseSample;
+import io.filterwatch.protocol.QuantisedSample;
 
 /**
  * Merges the snapshots that the workers of one data-parallel run send for one layer at one step.
@@ -18,8 +18,20 @@ import io.filterwatch.protocol.ResponseSample;
  * depends on the order of the partition only, never on time, so a replay merges identically.
  */
 public final class WorkerMerge {
-    /** A merged snapshot and how many workers it combines. */
-    public record Merged(LayerSnapshot snapshot, int workers) {
+    /**
+     * A merged step: the snapshot (its own sample left empty), how many workers it combines, and
+     * the workers' samples in rank order, in wire form. Samples are not concatenated into one
+     * because each worker quantised its own against its own per-filter scales.
+     */
+    public record Merged(LayerSnapshot snapshot, int workers, List<QuantisedSample> samples) {
+        /** Sampled responses that were non-finite in the trainers (sent as 0). */
+        public int sampledNonFinite() {
+            int n = 0;
+            for (QuantisedSample s : samples) {
+                n += s.nonFiniteCount();
+            }
+            return n;
+        }
     }
 
     /**
@@ -93,7 +105,12 @@ public final class WorkerMerge {
         lastMergedStep = pendingStep;
         lastMergedRanks = java.util.Set.copyOf(pending.keySet());
         pending.clear();
-        return new Merged(merge(byRank), byRank.size());
+        int c = byRank.get(0).filterCount();
+        List<QuantisedSample> samples = new ArrayList<>(byRank.size());
+        for (LayerSnapshot s : byRank) {
+            samples.add(s.sample().quantised(c));
+        }
+        return new Merged(merge(byRank), byRank.size(), List.copyOf(samples));
     }
 
     /**
@@ -101,14 +118,16 @@ public final class WorkerMerge {
      * lowest rank (rank 0: parameters and optimizer state are replicated); loss gradients of
      * gamma and beta averaged (the all-reduced gradient); gradient norms averaged (an upper bound
      * of the norm of the averaged gradient); samples and active counts and response sums summed;
-     * max responses maxed; sampled rows concatenated in rank order; non-finite counts summed.
+     * max responses maxed. The merged snapshot's sample is empty: the workers' samples travel
+     * beside it ({@link Merged#samples}).
      */
     static LayerSnapshot merge(List<LayerSnapshot> byRank) {
         LayerSnapshot first = byRank.get(0);
-        if (byRank.size() == 1) {
-            return first;
-        }
         int c = first.filterCount();
+        if (byRank.size() == 1) {
+            return new LayerSnapshot(first.context(), first.layer(), first.params(), first.gradients(),
+                    first.activity(), QuantisedSample.empty(c));
+        }
         int w = byRank.size();
         float[] gradGamma = new float[c];
         float[] gradBeta = new float[c];
@@ -118,8 +137,6 @@ public final class WorkerMerge {
         float[] max = new float[c];
         long[] active = new long[c];
         double[] sum = new double[c];
-        int rows = 0;
-        int nonFinite = 0;
         double[] gg = new double[c], gb = new double[c], gw = new double[c];
         for (LayerSnapshot s : byRank) {
             FilterGradients g = s.gradients();
@@ -134,28 +151,17 @@ public final class WorkerMerge {
                 active[f] += a.activeCount()[f];
                 sum[f] += a.responseSum()[f];
             }
-            rows += s.sample().sampleCount();
-            nonFinite += s.sample().nonFiniteCount();
         }
         for (int f = 0; f < c; f++) {
             gradGamma[f] = (float) (gg[f] / w);
             gradBeta[f] = (float) (gb[f] / w);
             gradWeight[f] = (float) (gw[f] / w);
         }
-        float[] responses = new float[rows * c];
-        float[] fraction = new float[rows * c];
-        int at = 0;
-        for (LayerSnapshot s : byRank) {
-            ResponseSample r = s.sample();
-            System.arraycopy(r.responses(), 0, responses, at, r.responses().length);
-            System.arraycopy(r.activeFraction(), 0, fraction, at, r.activeFraction().length);
-            at += r.responses().length;
-        }
         FilterGradients g0 = first.gradients();
         return new LayerSnapshot(first.context(), first.layer(), first.params(),
                 new FilterGradients(gradGamma, gradBeta, gradWeight, g0.rmsGamma(), g0.rmsBeta(), g0.rmsWeight()),
                 new ActivationAggregates(windowStart, samples, max, active, sum),
-                new ResponseSample(rows, responses, fraction, nonFinite));
+                QuantisedSample.empty(c));
     }
 
     /** Snapshots waiting, by rank (for tests and the status endpoint). */

@@ -1,6 +1,7 @@
 package io.filterwatch.probe.stats;
 
 import io.filterwatch.protocol.ActivationAggregates;
+import io.filterwatch.protocol.PruningRule;
 
 /**
  * The thresholds of the paper (Mehta et al., CVPR 2019) as the probe applies them. Every metric
@@ -10,8 +11,8 @@ public final class Definitions {
     /** Activation test: a response r(n,f) counts as firing only above this (absolute). */
     public static final double ACTIVE_RESPONSE = ActivationAggregates.ACTIVE_THRESHOLD; // 1e-12
 
-    /** Scale test: |gamma_f| below this means the BN scale has switched the filter off. */
-    public static final double DEAD_GAMMA = 1e-3;
+    /** Scale test: |gamma_f| below this means the BN scale has switched the filter off (shared with the pruning plan). */
+    public static final double DEAD_GAMMA = PruningRule.DEAD_GAMMA;
 
     /** Selectivity: a sampled response is "off" when r(n,f) < this * M_f (relative to the window max). */
     public static final double SELECTIVE_RELATIVE = 1e-3;
@@ -31,7 +32,7 @@ public final class Definitions {
 
     /** The scale test. A non-finite gamma is not judged (the snapshot is quarantined upstream). */
     public static boolean deadByScale(double gamma) {
-        return Math.abs(gamma) < DEAD_GAMMA;
+        return PruningRule.deadByScale(gamma);
     }
 
     /** The activation test over a window that covers the required samples. */

@@ -57,12 +57,14 @@ public final class LayerSummary {
                     histogram[Definitions.histogramBin(metrics.selectivity[f])]++;
                 }
             }
-            medianGamma = orNull(Quantiles.quantile(metrics.gammaDominance, 0.5));
-            p90Gamma = orNull(Quantiles.quantile(metrics.gammaDominance, 0.9));
-            medianBeta = orNull(Quantiles.quantile(metrics.betaDominance, 0.5));
-            p90Beta = orNull(Quantiles.quantile(metrics.betaDominance, 0.9));
-            medianWeight = orNull(Quantiles.quantile(metrics.weightDominance, 0.5));
-            medianDecay = orNull(Quantiles.quantile(metrics.adaptiveDecayRatio, 0.5));
+            double[] gamma = Quantiles.of(metrics.gammaDominance, 0.5, 0.9);
+            double[] beta = Quantiles.of(metrics.betaDominance, 0.5, 0.9);
+            medianGamma = orNull(gamma[0]);
+            p90Gamma = orNull(gamma[1]);
+            medianBeta = orNull(beta[0]);
+            p90Beta = orNull(beta[1]);
+            medianWeight = orNull(Quantiles.of(metrics.weightDominance, 0.5)[0]);
+            medianDecay = orNull(Quantiles.of(metrics.adaptiveDecayRatio, 0.5)[0]);
         }
         List<Integer> bins = new ArrayList<>(histogram.length);
         for (int b : histogram) {

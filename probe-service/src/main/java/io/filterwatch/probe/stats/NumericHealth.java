@@ -3,7 +3,11 @@ package io.filterwatch.probe.stats;
 import io.filterwatch.protocol.FilterGradients;
 import io.filterwatch.protocol.LayerSnapshot;
 
-/** Counts NaN and Inf in a snapshot: the numeric-health signal (LayerStat.nonFiniteValues). */
+/**
+ * Counts NaN and Inf in a snapshot: the numeric-health signal (LayerStat.nonFiniteValues).
+ * Sampled responses need no scan: the trainer sent non-finite ones as 0 and counted them
+ * ({@code WorkerMerge.Merged#sampledNonFinite}), and the codec rejects any other.
+ */
 public final class NumericHealth {
     private NumericHealth() {
     }
@@ -22,16 +26,6 @@ public final class NumericHealth {
             n += count(g.rmsGamma()) + count(g.rmsBeta()) + count(g.rmsWeight());
         }
         return n;
-    }
-
-    /**
-     * Sampled responses that were NaN or Inf in the trainer, which it sent as 0 and counted. They are
-     * reported but do not quarantine the snapshot (the aggregates stay usable). The sampled values
-     * themselves need no scan: the codec rejects any non-finite or negative sampled response, on
-     * encode and on decode.
-     */
-    public static int sampled(LayerSnapshot s) {
-        return s.sample().nonFiniteCount();
     }
 
     private static int count(float[] a) {

@@ -9,12 +9,15 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.filterwatch.protocol.ActivationAggregates;
+import io.filterwatch.protocol.QuantisedSample;
 import io.filterwatch.protocol.ResponseSample;
 
 /**
  * The window's cached selectivity counts against a brute-force count over the same rows, on
  * random streams built to hit every path: zeros, tiny responses, candidates, a window max that
- * jumps 1000x (the column rescan) and falls back, silent filters, trimmed samples.
+ * jumps 1000x (the column rescan) and falls back, silent filters, trimmed samples, and steps
+ * whose rows come from two workers quantised against different scales. The window sees the
+ * rows in wire form; the reference counts their decoded values.
  */
 class ActivityWindowTest {
 
@@ -27,6 +30,7 @@ class ActivityWindowTest {
             ActivityWindow window = new ActivityWindow(c, maxRows);
             List<float[]> keptMax = new ArrayList<>();
             List<float[]> keptRows = new ArrayList<>();
+            List<double[]> keptFractionSums = new ArrayList<>();
             List<Integer> keptN = new ArrayList<>();
             List<Long> keptSamples = new ArrayList<>();
             long target = 20 + random.nextInt(40);
@@ -35,6 +39,7 @@ class ActivityWindowTest {
                 long samples = 5 + random.nextInt(10);
                 float[] max = new float[c];
                 float[] r = new float[n * c];
+                float[] a = new float[n * c];
                 for (int f = 0; f < c; f++) {
                     double scale = switch (random.nextInt(5)) {
                         case 0 -> 0.0;            // silent
@@ -47,12 +52,33 @@ class ActivityWindowTest {
                         double v = u < 0.3 ? 0 : u < 0.5 ? 1e-5 * random.nextDouble() : u < 0.7 ? 0.02 * random.nextDouble()
                                 : random.nextDouble();
                         r[i * c + f] = (float) (v * max[f]);
+                        a[i * c + f] = random.nextFloat();
+                    }
+                }
+                // one worker, or two (split after the first row) with their own scales
+                int split = n >= 2 && random.nextBoolean() ? 1 : n;
+                List<QuantisedSample> workers = new ArrayList<>();
+                workers.add(rows(0, split, c, r, a));
+                if (split < n) {
+                    workers.add(rows(split, n, c, r, a));
+                }
+                float[] decoded = new float[n * c];
+                double[] fractionSum = new double[c];
+                int at = 0;
+                for (QuantisedSample w : workers) {
+                    float[] d = w.responses();
+                    System.arraycopy(d, 0, decoded, at, d.length);
+                    at += d.length;
+                    float[] fr = w.activeFraction();
+                    for (int i = 0; i < fr.length; i++) {
+                        fractionSum[i % c] += fr[i];
                     }
                 }
                 window.add(step, new ActivationAggregates(step, samples, max, new long[c], new double[c]),
-                        new ResponseSample(n, r, new float[n * c], 0), target);
+                        workers, target);
                 keptMax.add(max);
-                keptRows.add(r);
+                keptRows.add(decoded);
+                keptFractionSums.add(fractionSum);
                 keptN.add(n);
                 keptSamples.add(samples);
                 // the reference window: shortest suffix with >= target samples
@@ -99,8 +125,19 @@ class ActivityWindowTest {
                         }
                     }
                     assertThat(window.belowCount(f)).as("trial %d step %d filter %d", trial, step, f).isEqualTo(below);
+                    double fractions = 0;
+                    for (int e : withRows) {
+                        fractions += keptFractionSums.get(e)[f];
+                    }
+                    assertThat(window.activeFractionSum(f)).isCloseTo(fractions, org.assertj.core.api.Assertions.within(1e-6));
                 }
             }
         }
+    }
+
+    /** Rows [from, to) of an N x C sample as one worker would send them. */
+    private static QuantisedSample rows(int from, int to, int c, float[] r, float[] a) {
+        return new ResponseSample(to - from, java.util.Arrays.copyOfRange(r, from * c, to * c),
+                java.util.Arrays.copyOfRange(a, from * c, to * c), 0).quantised(c);
     }
 }

@@ -42,9 +42,12 @@ class WorkerMergeTest {
         assertThat(s.activity().maxResponse()).containsExactly(1f, 0.25f);
         assertThat(s.activity().activeCount()).containsExactly(10, 1);
         assertThat(s.activity().responseSum()).containsExactly(5.0, 0.25);
-        // rows concatenated in rank order
-        assertThat(s.sample().sampleCount()).isEqualTo(2);
-        assertThat(s.sample().responses()).containsExactly(1f, 0f, 0.5f, 0.25f);
+        // the workers' rows side by side in rank order, each in wire form with its own scales
+        assertThat(s.sample().sampleCount()).isZero();
+        assertThat(m.samples()).hasSize(2);
+        assertThat(m.samples().get(0).responses()).containsExactly(1f, 0f);
+        assertThat(m.samples().get(1).responses()).containsExactly(0.5f, 0.25f);
+        assertThat(m.samples().get(1).scales()).containsExactly(0.5f, 0.25f);
         assertThat(merge.expectedWorkers()).isEqualTo(2);
         // step 200 now completes as soon as rank 1 arrives
         assertThat(merge.offer(worker(1, 200).build()).ready()).hasSize(1);

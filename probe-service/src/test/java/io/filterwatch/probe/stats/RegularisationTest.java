@@ -57,11 +57,15 @@ class RegularisationTest {
     void quantilesInterpolateBetweenClosestRanks() {
         double[] v = {3, 1, Double.NaN, 2, 10};
         // defined, sorted: 1 2 3 10; median h = 3*0.5 = 1.5 -> 2 + 0.5*(3-2) = 2.5
-        assertThat(Quantiles.quantile(v, 0.5)).isEqualTo(2.5);
+        assertThat(Quantiles.of(v, 0.5)[0]).isEqualTo(2.5);
         // p90 h = 3*0.9 = 2.7 -> 3 + 0.7*(10-3) = 7.9
-        assertThat(Quantiles.quantile(v, 0.9)).isCloseTo(7.9, within(1e-12));
-        assertThat(Quantiles.quantile(new double[] {Double.NaN}, 0.5)).isNaN();
-        assertThat(Quantiles.quantile(new double[] {4}, 0.9)).isEqualTo(4);
+        assertThat(Quantiles.of(v, 0.9)[0]).isCloseTo(7.9, within(1e-12));
+        assertThat(Quantiles.of(new double[] {Double.NaN}, 0.5)[0]).isNaN();
+        assertThat(Quantiles.of(new double[] {4}, 0.9)[0]).isEqualTo(4);
+        double[] both = Quantiles.of(v, 0.5, 0.9);
+        assertThat(both[0]).isEqualTo(2.5);
+        assertThat(both[1]).isCloseTo(7.9, within(1e-12));
+        assertThat(v).as("input left alone").containsExactly(3, 1, Double.NaN, 2, 10);
     }
 
     @Test

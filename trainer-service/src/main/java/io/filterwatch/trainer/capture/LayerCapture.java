@@ -1,5 +1,6 @@
 package io.filterwatch.trainer.capture;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -19,14 +20,17 @@ import java.util.List;
 
 /**
  * Captures the Conv-BN-ReLU layers of a network during training: per captured step the
- * activation aggregates (on the device), and at a snapshot step one {@link LayerSnapshot} per
+ * activation aggregates ({@link LayerActivity}), and at a snapshot step one {@link LayerSnapshot} per
  * layer. A snapshot is taken in two halves around the optimizer update: parameters, loss-only
  * gradients and the response sample before it (the gradient that was just computed, for the
  * parameters it was computed at), second moments after it (the v this update divided by).
  */
 public final class LayerCapture implements AutoCloseable {
 
-    /** Steps of responses kept before they are folded into the running aggregates. */
+    /**
+     * Steps of responses kept on the device before they are copied and folded into the running
+     * aggregates: one wait for the device per 10 steps, B x C x 10 floats kept per layer.
+     */
     static final int FOLD_EVERY = 10;
 
     private final List<ConvBn> layers;
@@ -41,24 +45,24 @@ public final class LayerCapture implements AutoCloseable {
         this.secondMoments = secondMoments;
         this.sampleSize = sampleSize;
         this.windowStartStep = firstStep;
-        for (int i = 0; i < layers.size(); i++) {
-            activity.add(new LayerActivity(parent, FOLD_EVERY));
+        for (ConvBn layer : layers) {
+            activity.add(new LayerActivity(parent, FOLD_EVERY, layer.filters()));
         }
     }
 
     /** Aggregates this step's responses of every layer. Call after backward, before the step's manager closes. */
     public void recordStep() {
         for (int i = 0; i < layers.size(); i++) {
-            NDArray out = layers.get(i).takeOutput();
-            if (out != null) {
-                activity.get(i).record(out);
+            List<NDArray> outputs = layers.get(i).takeOutputs();
+            if (!outputs.isEmpty()) {
+                activity.get(i).record(outputs);
             }
         }
     }
 
     /** Drops this step's outputs without aggregating them (capture every k-th step only). */
     public void skipStep() {
-        layers.forEach(ConvBn::takeOutput);
+        layers.forEach(ConvBn::takeOutputs);
     }
 
     /**
@@ -69,11 +73,10 @@ public final class LayerCapture implements AutoCloseable {
         List<Pending> pending = new ArrayList<>(layers.size());
         for (int i = 0; i < layers.size(); i++) {
             ConvBn layer = layers.get(i);
-            NDArray out = layer.takeOutput();
+            List<NDArray> outputs = layer.takeOutputs();
             ResponseSample sample = ResponseSample.empty();
-            if (out != null) {
-                activity.get(i).record(out);
-                sample = sample(out);
+            if (!outputs.isEmpty()) {
+                sample = sample(outputs, activity.get(i).record(outputs));
             }
             int c = layer.filters();
             float[] weights = ParameterReadout.values(layer.weight());
@@ -81,9 +84,11 @@ public final class LayerCapture implements AutoCloseable {
                     ParameterReadout.values(layer.gamma()),
                     ParameterReadout.values(layer.beta()),
                     ParameterReadout.rowNorms(weights, c));
-            float[] gradGamma = ParameterReadout.gradient(layer.gamma());
-            float[] gradBeta = ParameterReadout.gradient(layer.beta());
-            float[] gradWeightNorm = ParameterReadout.rowNorms(ParameterReadout.gradient(layer.weight()), c);
+            List<Device> devices = outputs.stream().map(NDArray::getDevice).distinct().toList();
+            float[] gradGamma = ParameterReadout.gradient(layer, layer.gamma(), devices);
+            float[] gradBeta = ParameterReadout.gradient(layer, layer.beta(), devices);
+            float[] gradWeightNorm = ParameterReadout.rowNorms(
+                    ParameterReadout.gradient(layer, layer.weight(), devices), c);
             pending.add(new Pending(i, params, gradGamma, gradBeta, gradWeightNorm, sample));
         }
         return pending;
@@ -113,7 +118,7 @@ public final class LayerCapture implements AutoCloseable {
                     rmsWeight = ParameterReadout.rowRootMean(vw, c);
                 }
             }
-            ActivationAggregates aggregates = activity.get(p.index).takeAggregates(windowStartStep, c);
+            ActivationAggregates aggregates = activity.get(p.index).takeAggregates(windowStartStep);
             out.add(new LayerSnapshot(context,
                     new LayerInfo(layer.layerName(), p.index, c, layer.outHeight(), layer.outWidth()),
                     p.params,
@@ -125,20 +130,40 @@ public final class LayerCapture implements AutoCloseable {
         return out;
     }
 
-    private ResponseSample sample(NDArray output) {
-        long batch = output.getShape().get(0);
+    /**
+     * The first {@code sampleSize} samples of the batch: from the first split, then the next ones
+     * under data parallelism. The responses are the ones the aggregates just took.
+     *
+     * @param outputs   post-ReLU outputs per split, in batch order
+     * @param maxima    their spatial maxima (B_k, C, 1, 1), from {@link LayerActivity#record}
+     */
+    private ResponseSample sample(List<NDArray> outputs, List<NDArray> maxima) {
+        long batch = outputs.stream().mapToLong(o -> o.getShape().get(0)).sum();
         int n = (int) Math.min(sampleSize, batch);
         if (n == 0) {
             return ResponseSample.empty();
         }
-        NDArray head = n == batch ? output : output.get(new NDIndex(":" + n));
-        float[] responses = LayerActivity.spatialMax(head).toFloatArray();
-        // Pooling kernels again: far cheaper than MXNet's generic mean over axes (2, 3).
-        float[] active = Pool.globalAvgPool2d(head.gt(ActivationAggregates.ACTIVE_THRESHOLD)
-                .toType(DataType.FLOAT32, false)).toFloatArray();
+        int c = (int) outputs.get(0).getShape().get(1);
+        float[] responses = new float[n * c];
+        float[] active = new float[n * c];
+        int taken = 0;
+        for (int k = 0; k < outputs.size() && taken < n; k++) {
+            NDArray output = outputs.get(k);
+            long rows = output.getShape().get(0);
+            int m = (int) Math.min(n - taken, rows);
+            NDArray head = m == rows ? output : output.get(new NDIndex(":" + m));
+            // Only the first m * c values are copied: no slice of the kept maxima (it would
+            // attach to the run-long aggregates manager).
+            System.arraycopy(maxima.get(k).toFloatArray(), 0, responses, taken * c, m * c);
+            // Pooling kernels again: far cheaper than MXNet's generic mean over axes (2, 3).
+            System.arraycopy(Pool.globalAvgPool2d(head.gt(ActivationAggregates.ACTIVE_THRESHOLD)
+                    .toType(DataType.FLOAT32, false)).toFloatArray(), 0, active, taken * c, m * c);
+            taken += m;
+        }
         int nonFinite = 0;
         for (int i = 0; i < responses.length; i++) {
-            if (!Float.isFinite(responses[i])) {
+            // Negative only for a map of NaN, which max pooling turns into -Float.MAX_VALUE.
+            if (!Float.isFinite(responses[i]) || responses[i] < 0) {
                 responses[i] = 0f;
                 nonFinite++;
             }

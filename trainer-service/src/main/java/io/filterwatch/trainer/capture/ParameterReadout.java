@@ -1,7 +1,10 @@
 package io.filterwatch.trainer.capture;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import io.filterwatch.trainer.model.ConvBn;
+import java.util.List;
 
 /**
  * Copies parameter values and gradients to the JVM without creating NDArrays on the model's
@@ -17,13 +20,31 @@ final class ParameterReadout {
     }
 
     /**
-     * The gradient array as the backward pass left it: dLoss/dw only, because MXNet adds the
-     * weight decay inside the optimizer's update operator, never into this array.
+     * The gradient as the backward pass left it: dLoss/dw only, because MXNet adds the weight
+     * decay inside the optimizer's update operator, never into these arrays. Under data
+     * parallelism each device holds the gradient of its part of the batch; their sum is what
+     * the optimizer gets (MXNet's KVStore sums them), so that is what we report.
+     *
+     * @param devices the devices that trained this step (empty: the parameter's own array)
      */
-    static float[] gradient(Parameter p) {
+    static float[] gradient(ConvBn layer, Parameter p, List<Device> devices) {
+        if (devices.isEmpty()) {
+            return gradientOf(p.getArray());
+        }
+        float[] sum = gradientOf(layer.parameterOn(p, devices.get(0)));
+        for (int d = 1; d < devices.size(); d++) {
+            float[] g = gradientOf(layer.parameterOn(p, devices.get(d)));
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += g[i];
+            }
+        }
+        return sum;
+    }
+
+    private static float[] gradientOf(NDArray parameter) {
         // getGradient() wraps MXNet's grad buffer in a new handle; closing the handle releases
         // only the handle, the buffer stays attached to the parameter.
-        try (NDArray g = p.getArray().getGradient()) {
+        try (NDArray g = parameter.getGradient()) {
             return g.toFloatArray();
         }
     }

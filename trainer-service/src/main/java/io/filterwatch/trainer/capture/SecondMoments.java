@@ -6,16 +6,20 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.AdamW;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.RmsProp;
+import io.filterwatch.trainer.train.CheckpointedAdam;
 import io.filterwatch.trainer.train.DenseAdagrad;
 import java.lang.reflect.Field;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
- * Reads the second-moment state an adaptive DJL optimizer divides by. DJL keeps it in private
- * maps (parameter id -> device -> NDArray) and offers no accessor, so we read those maps by
- * reflection: that is the exact v the update used, at no per-step cost, where tracking our own
- * copy would cost an extra pass over every parameter per step and could drift from DJL's
- * (clipping, rescaling). If a DJL upgrade renames the field, construction fails loudly.
+ * Reads the second-moment state an adaptive optimizer divides by: the exact v the update used,
+ * at no per-step cost. Adam and AdamW ({@link CheckpointedAdam}) and AdaGrad ({@link DenseAdagrad})
+ * are ours and expose it. DJL's own optimizers (RMSProp; Adam/AdamW/AdaGrad if constructed
+ * directly) keep it in private maps (parameter id -> device -> NDArray) with no accessor, so
+ * those maps are read by reflection: tracking our own copy would cost an extra pass over every
+ * parameter per step and could drift from DJL's (clipping, rescaling). If a DJL upgrade renames
+ * a field, construction fails loudly.
  *
  * <ul>
  *   <li>Adam, AdamW: {@code variances}, v = beta2 v + (1-beta2) g'^2 with g' = dLoss/dw + l2 w
@@ -31,14 +35,24 @@ public final class SecondMoments {
 
     private final Map<String, Map<?, NDArray>> state;
     private final double beta2;
+    /** t per parameter when the optimizer counts it itself (it survives a resume), else null. */
+    private final ToIntFunction<String> updateCount;
 
-    private SecondMoments(Map<String, Map<?, NDArray>> state, double beta2) {
+    private SecondMoments(Map<String, Map<?, NDArray>> state, double beta2, ToIntFunction<String> updateCount) {
         this.state = state;
         this.beta2 = beta2;
+        this.updateCount = updateCount;
+    }
+
+    private SecondMoments(Map<String, Map<?, NDArray>> state, double beta2) {
+        this(state, beta2, null);
     }
 
     /** Null for optimizers without a second moment (SGD). */
     public static SecondMoments of(Optimizer optimizer) {
+        if (optimizer instanceof CheckpointedAdam adam) {
+            return new SecondMoments(cast(adam.variances()), adam.beta2(), adam::updates);
+        }
         if (optimizer instanceof Adam || optimizer instanceof AdamW) {
             return new SecondMoments(read(optimizer, "variances"), readFloat(optimizer, "beta2"));
         }
@@ -58,7 +72,7 @@ public final class SecondMoments {
      * The per-element mean-square the step divides by (bias-corrected for Adam), as floats, or
      * null when the optimizer has not updated the parameter yet.
      *
-     * @param updates optimizer updates so far in this process (DJL's t)
+     * @param updates optimizer updates so far in this process (DJL's t, for DJL's optimizers)
      */
     public float[] meanSquare(String parameterId, long updates) {
         Map<?, NDArray> perDevice = state.get(parameterId);
@@ -66,6 +80,9 @@ public final class SecondMoments {
             return null;
         }
         float[] v = perDevice.values().iterator().next().toFloatArray();
+        if (updateCount != null) {
+            updates = updateCount.applyAsInt(parameterId);
+        }
         if (!Double.isNaN(beta2) && updates > 0) {
             float correction = (float) (1.0 / (1.0 - Math.pow(beta2, updates)));
             for (int i = 0; i < v.length; i++) {

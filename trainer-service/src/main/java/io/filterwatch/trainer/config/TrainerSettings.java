@@ -20,6 +20,13 @@ public interface TrainerSettings {
     @WithDefault("64")
     int maxInFlight();
 
+    /**
+     * Training devices: {@code auto} (every visible GPU, data-parallel; else the CPU), {@code cpu},
+     * {@code gpu} (every visible GPU, none is an error) or a list such as {@code gpu0,gpu1}.
+     */
+    @WithDefault("auto")
+    String devices();
+
     /** Job mode: how long to wait for the last snapshots to be acknowledged before exiting. */
     @WithDefault("60s")
     Duration flushTimeout();

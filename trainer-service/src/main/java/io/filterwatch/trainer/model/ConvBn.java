@@ -1,5 +1,6 @@
 package io.filterwatch.trainer.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,13 +13,15 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A convolution without bias followed by BatchNorm and, optionally, ReLU. With ReLU it is a
- * captured unit: in training mode it keeps its post-ReLU output of the current step so that
- * the capture can reduce it after backward. Without ReLU (the last conv of a residual branch,
- * whose ReLU comes after the addition) nothing is captured: its filters have no response of
- * their own.
+ * captured unit: in training mode it keeps its post-ReLU outputs of the current step (one per
+ * forward pass: one per device split under data parallelism) so that the capture can reduce
+ * them after backward. Without ReLU (the last conv of a residual branch, whose ReLU comes after
+ * the addition) nothing is captured: its filters have no response of their own.
  */
 public final class ConvBn extends AbstractBlock {
 
@@ -35,8 +38,10 @@ public final class ConvBn extends AbstractBlock {
     private int outWidth;
     /** Where this unit's filters go next, for pruning costs; null when unknown. */
     private Consumer consumer;
-    /** Post-ReLU output of the current training step; owned by the step's NDManager. */
-    private NDArray lastOutput;
+    /** Post-ReLU outputs of the current training step, in split order; owned by the step's NDManagers. */
+    private final List<NDArray> outputs = new ArrayList<>(2);
+    /** The trainer's store, which holds this unit's parameter copy on every training device. */
+    private ParameterStore store;
     private boolean keepOutput = true;
 
     private ConvBn(String layerName, int filters, int kernel, int stride, boolean relu) {
@@ -77,7 +82,8 @@ public final class ConvBn extends AbstractBlock {
         }
         NDArray out = Activation.relu(x.singletonOrThrow());
         if (training && keepOutput) {
-            lastOutput = out;
+            outputs.add(out);
+            this.store = store;
         }
         return new NDList(out);
     }
@@ -97,19 +103,44 @@ public final class ConvBn extends AbstractBlock {
         outWidth = (int) convOut[0].get(3);
     }
 
-    /** The post-ReLU output of the last training forward pass, or null; cleared by the caller. */
-    public NDArray takeOutput() {
-        NDArray out = lastOutput;
-        lastOutput = null;
+    /**
+     * The post-ReLU outputs of the training forward passes since the last call, one per device
+     * split in batch order (empty if none); the caller takes them over.
+     */
+    public List<NDArray> takeOutputs() {
+        if (outputs.isEmpty()) {
+            return List.of();
+        }
+        List<NDArray> out = List.copyOf(outputs);
+        outputs.clear();
         return out;
     }
 
-    /** Capture off keeps no reference to the output, so the benchmark's baseline is clean. */
+    /**
+     * For callers that run one forward pass per step (the end-to-end test's ground truth): the
+     * output of the last training forward pass, or null; drops the others.
+     */
+    public NDArray takeOutput() {
+        NDArray out = outputs.isEmpty() ? null : outputs.get(outputs.size() - 1);
+        outputs.clear();
+        return out;
+    }
+
+    /** Capture off keeps no reference to the outputs, so the benchmark's baseline is clean. */
     public void keepOutput(boolean keep) {
         this.keepOutput = keep;
         if (!keep) {
-            lastOutput = null;
+            outputs.clear();
         }
+    }
+
+    /**
+     * This unit's copy of {@code p} on {@code device}, as the last training forward pass used it
+     * (the copy holds that device's gradient); the parameter itself when not trained yet.
+     */
+    public NDArray parameterOn(Parameter p, Device device) {
+        ParameterStore s = store;
+        return s == null ? p.getArray() : s.getValue(p, device, true);
     }
 
     public void feeds(Consumer consumer) {

@@ -4,6 +4,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,11 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * so we do the update with plain NDArray operations:
  * g' = g + l2 w; h += g'^2; w -= lr g' / (sqrt(h) + eps). Coupled L2, as MXNet's AdaGrad.
  */
-public final class DenseAdagrad extends Optimizer {
+public final class DenseAdagrad extends Optimizer implements OptimizerState {
 
     private final ParameterTracker learningRate;
     private final float epsilon;
     private final Map<String, Map<Device, NDArray>> history = new ConcurrentHashMap<>();
+    /** Sums read from a checkpoint, put on the device at each parameter's first update. */
+    private final Map<String, float[]> restored = new ConcurrentHashMap<>();
 
     public DenseAdagrad(ParameterTracker learningRate, float l2, float epsilon) {
         super(new Builder().optWeightDecays(l2));
@@ -30,7 +36,14 @@ public final class DenseAdagrad extends Optimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
         float wd = getWeightDecay();
-        NDArray h = withDefaultState(history, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        float[] saved = restored.remove(parameterId);
+        NDArray h = withDefaultState(history, parameterId, weight.getDevice(), k -> {
+            NDArray zeros = weight.zerosLike();
+            if (saved != null) {
+                zeros.set(FloatBuffer.wrap(saved));
+            }
+            return zeros;
+        });
         // Every intermediate is closed here: results attach to the operands' managers (the
         // model's), and would otherwise accumulate for the whole run.
         try (NDArray decay = weight.mul(wd);
@@ -47,6 +60,42 @@ public final class DenseAdagrad extends Optimizer {
     /** The accumulated squared gradients, per parameter id and device (read by SecondMoments). */
     public Map<String, Map<Device, NDArray>> history() {
         return history;
+    }
+
+    @Override
+    public void save(DataOutputStream out, Map<String, String> names) throws IOException {
+        out.writeInt(history.size() + restored.size());
+        for (Map.Entry<String, Map<Device, NDArray>> e : history.entrySet()) {
+            write(out, names.get(e.getKey()), e.getValue().values().iterator().next().toFloatArray());
+        }
+        for (Map.Entry<String, float[]> e : restored.entrySet()) {
+            write(out, names.get(e.getKey()), e.getValue());
+        }
+    }
+
+    private static void write(DataOutputStream out, String name, float[] h) throws IOException {
+        out.writeUTF(name);
+        out.writeInt(h.length);
+        for (float v : h) {
+            out.writeFloat(v);
+        }
+    }
+
+    @Override
+    public void load(DataInputStream in, Map<String, String> ids) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            String id = ids.get(name);
+            if (id == null) {
+                throw new IOException("optimizer state for " + name + ", which this model does not have");
+            }
+            float[] h = new float[in.readInt()];
+            for (int j = 0; j < h.length; j++) {
+                h[j] = in.readFloat();
+            }
+            restored.put(id, h);
+        }
     }
 
     private static final class Builder extends OptimizerBuilder<Builder> {

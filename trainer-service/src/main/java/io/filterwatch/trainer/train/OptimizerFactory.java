@@ -5,11 +5,13 @@ import ai.djl.training.tracker.Tracker;
 import io.filterwatch.trainer.config.RunConfig;
 
 /**
- * Maps the run's optimizer and its two regularisers onto DJL's MXNet optimizers. MXNet's update
- * operators (sgd_mom_update, adam_update, adagrad, rmsprop_update) add {@code wd * w} to the
- * gradient inside the update, i.e. coupled L2; the gradient arrays themselves stay dLoss/dw
- * (verified by {@code GradientCaptureTest}). AdamW's {@code wd} is decoupled. Combinations DJL
- * cannot express are rejected by {@link RunConfig#validate()}.
+ * Maps the run's optimizer and its two regularisers onto MXNet's update operators, through DJL's
+ * optimizers or ours where we need their state ({@link CheckpointedAdam}) or DJL's fails
+ * ({@link DenseAdagrad}). The operators (sgd_mom_update, adam_update, rmsprop_update; AdaGrad's
+ * NDArray arithmetic) add {@code wd * w} to the gradient inside the update, i.e. coupled L2; the
+ * gradient arrays themselves stay dLoss/dw (verified by {@code CaptureMatchesHandComputationTest}).
+ * AdamW's {@code wd} is decoupled. Combinations DJL cannot express are rejected by
+ * {@link RunConfig#validate()}.
  */
 public final class OptimizerFactory {
 
@@ -24,15 +26,9 @@ public final class OptimizerFactory {
                     .optMomentum((float) (double) config.momentum())
                     .optWeightDecays(l2)
                     .build();
-            case ADAM -> Optimizer.adam()
-                    .optLearningRateTracker(learningRate)
-                    .optWeightDecays(l2)
-                    .build();
-            case ADAMW -> Optimizer.adamW()
-                    .optLearningRateTracker(learningRate)
-                    // AdamW's builder defaults to 0.01: always set it, 0 included.
-                    .optWeightDecays((float) (double) config.weightDecay())
-                    .build();
+            // DJL's Adam and AdamW, with their state where checkpoints can reach it.
+            case ADAM -> new CheckpointedAdam(learningRate, l2, false);
+            case ADAMW -> new CheckpointedAdam(learningRate, (float) (double) config.weightDecay(), true);
             // DJL's Adagrad only works with row-sparse gradients on MXNet: see DenseAdagrad.
             case ADAGRAD -> new DenseAdagrad(learningRate, l2, 1e-8f);
             case RMSPROP -> Optimizer.rmsprop()

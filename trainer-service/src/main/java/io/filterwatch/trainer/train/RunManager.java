@@ -3,6 +3,7 @@ package io.filterwatch.trainer.train;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.RunEvent;
 import io.filterwatch.trainer.config.RunConfig;
+import io.filterwatch.trainer.config.TrainerSettings;
 import io.filterwatch.trainer.publish.RunEventPublisher;
 import io.filterwatch.trainer.publish.SnapshotPublisher;
 import io.micrometer.core.instrument.Counter;
@@ -42,6 +43,9 @@ public class RunManager {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    TrainerSettings settings;
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "trainer");
@@ -186,7 +190,7 @@ public class RunManager {
         volatile RunResult result;
 
         Tracked(RunConfig config) {
-            this.session = new TrainingSession(config, this);
+            this.session = new TrainingSession(config, this, settings.devices());
             this.progressLog = new ProgressLog(config.progressSeconds());
             // Publisher counters are per process; a run reports its own share.
             this.before = snapshots.stats();

@@ -22,8 +22,12 @@ import io.filterwatch.trainer.data.Datasets;
 import io.filterwatch.trainer.data.TrainingData;
 import io.filterwatch.trainer.model.Network;
 import io.filterwatch.trainer.model.Networks;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -45,12 +49,19 @@ public final class TrainingSession {
 
     private final RunConfig config;
     private final RunObserver observer;
+    private final String devices;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile RunProgress progress;
 
     public TrainingSession(RunConfig config, RunObserver observer) {
+        this(config, observer, "auto");
+    }
+
+    /** @param devices {@code filterwatch.trainer.devices}: auto, cpu, gpu or gpu0,gpu1,... ({@link Devices}) */
+    public TrainingSession(RunConfig config, RunObserver observer, String devices) {
         this.config = config.resolved().validate();
         this.observer = observer;
+        this.devices = devices;
         this.progress = new RunProgress(this.config.runId(), 0, 0, 0, Double.NaN, Double.NaN, 0);
     }
 
@@ -68,17 +79,34 @@ public final class TrainingSession {
 
     /** Trains to the end (or a stop request). Exceptions propagate: the caller reports FAILED. */
     public RunResult run() throws Exception {
-        Device device = Devices.pick();
+        Device[] resolved = Devices.resolve(devices);
         try (TrainingData data = Datasets.open(config.dataset(), config.dataPath(), config.imageSize(),
                 config.syntheticSamples(), config.syntheticClasses(), 1, config.seed())) {
             Network net = Networks.build(config.model(), config.widths(), data.sampleShape(), data.numClasses());
-            return train(net, data, device);
+            return train(net, data, resolved);
         }
     }
 
-    /** Entry point for tests and benchmarks that bring their own network and data. */
-    public RunResult train(Network net, TrainingData data, Device device) throws Exception {
+    /**
+     * Entry point for tests and benchmarks that bring their own network and data.
+     *
+     * <p>With several devices every step is data-parallel, the way DJL's EasyTrain does it: the
+     * batch is split into contiguous parts, one per device; each part's forward and backward run
+     * on its device inside one gradient collector; {@code trainer.step()} then sums the devices'
+     * gradients (MXNet's KVStore), updates once and copies the result to every device.
+     *
+     * @param parts one batch part per entry, trained on that device; the trainer's devices are
+     *              the distinct entries. A device listed twice trains two parts whose weighted
+     *              losses are added before its one backward pass (the configuration never lists
+     *              a device twice; tests use it to run the multi-part path on one CPU)
+     */
+    public RunResult train(Network net, TrainingData data, Device... parts) throws Exception {
         int batch = config.batchSize();
+        if (parts.length == 0 || batch < parts.length) {
+            throw new IllegalArgumentException("batchSize " + batch + " is smaller than the " + parts.length
+                    + " training devices: every device needs at least one sample per step");
+        }
+        Device[] devices = Arrays.stream(parts).distinct().toArray(Device[]::new);
         BatchOrder order = new BatchOrder(data.size(), batch, config.seed());
         long perEpoch = order.batchesPerEpoch();
         long totalSteps = config.maxSteps() != null ? config.maxSteps() : perEpoch * config.epochs();
@@ -88,26 +116,32 @@ public final class TrainingSession {
         GuardedOptimizer guarded = new GuardedOptimizer(optimizer);
         ai.djl.engine.Engine.getEngine("MXNet").setRandomSeed((int) (long) config.seed());
 
-        try (Model model = Model.newInstance(net.name(), device, "MXNet")) {
+        // The model's own arrays live on the first device, so they are that device's copies:
+        // updated by every step, and what checkpoints and parameter readouts see.
+        try (Model model = Model.newInstance(net.name(), devices[0], "MXNet")) {
             model.setBlock(net.block());
             DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(guarded)
-                    .optDevices(new Device[] {device});
+                    .optDevices(devices);
             try (Trainer trainer = model.newTrainer(tc)) {
                 Shape sample = data.sampleShape();
                 Shape inputShape = new Shape(batch, sample.get(0), sample.get(1), sample.get(2));
-                trainer.initialize(inputShape);
-
                 long startStep = 0;
                 Checkpoints checkpoints = config.checkpointDir() == null ? null
                         : new Checkpoints(Path.of(config.checkpointDir()), config.runId());
                 if (checkpoints != null) {
-                    startStep = checkpoints.restore(net.block(), model.getNDManager()).orElse(0L);
+                    // Loaded before trainer.initialize, which copies the parameters into MXNet's
+                    // KVStore: the KVStore keeps its own copy and applies every update to it, so
+                    // parameters loaded afterwards would be replaced by the initial ones plus one
+                    // update at the first step.
+                    net.block().initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+                    startStep = checkpoints.restore(net.block(), optimizer, model.getNDManager()).orElse(0L);
                     if (startStep > 0) {
                         net.block().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
                         LOG.infof("run %s resumes from its checkpoint at step %d", config.runId(), startStep);
                     }
                 }
+                trainer.initialize(inputShape);
                 boolean capture = config.capture();
                 net.keepOutputs(capture);
                 try (LayerCapture layers = capture
@@ -115,7 +149,7 @@ public final class TrainingSession {
                         config.sampleSize(), startStep + 1)
                         : null) {
                     return loop(net, data, order, trainer, guarded, layers, checkpoints, clock, schedule,
-                            startStep, totalSteps, inputShape);
+                            startStep, totalSteps, inputShape, parts);
                 }
             }
         }
@@ -124,10 +158,16 @@ public final class TrainingSession {
     private RunResult loop(Network net, TrainingData data, BatchOrder order, Trainer trainer,
                            GuardedOptimizer optimizer, LayerCapture layers,
                            Checkpoints checkpoints, long[] clock, LearningRateSchedule schedule, long startStep,
-                           long totalSteps, Shape inputShape) throws Exception {
+                           long totalSteps, Shape inputShape, Device[] parts) throws Exception {
         int batch = config.batchSize();
         long perEpoch = order.batchesPerEpoch();
         int sampleFloats = (int) (inputShape.size() / batch);
+        int[] splitStart = splits(batch, parts.length);
+        // A device's backward runs after its last part (one part per device in real runs).
+        boolean[] lastOnDevice = new boolean[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            lastOnDevice[k] = Arrays.asList(parts).lastIndexOf(parts[k]) == k;
+        }
         float[] x = new float[(int) inputShape.size()];
         float[] y = new float[batch];
         int epoch = (int) (startStep / perEpoch);
@@ -164,17 +204,44 @@ public final class TrainingSession {
             long captureNanos;
             List<LayerSnapshot> snapshots = null;
             try (NDManager sm = root.newSubManager()) {
-                NDArray xs = sm.create(x, inputShape);
-                NDArray ys = sm.create(y);
-                NDList predictions;
+                int n = parts.length;
+                NDArray[] labels = new NDArray[n];
+                NDArray[] logits = new NDArray[n];
+                NDArray[] losses = new NDArray[n];
                 try (GradientCollector gc = trainer.newGradientCollector()) {
-                    predictions = trainer.forward(new NDList(xs));
-                    NDArray l = trainer.getLoss().evaluate(new NDList(ys), predictions);
-                    gc.backward(l);
-                    loss = l.getFloat();
+                    Map<Device, NDArray> deviceLoss = new HashMap<>();
+                    for (int k = 0; k < n; k++) {
+                        int from = splitStart[k];
+                        int size = splitStart[k + 1] - from;
+                        NDManager dm = n == 1 ? sm : sm.newSubManager(parts[k]);
+                        NDArray xs = dm.create(FloatBuffer.wrap(x, from * sampleFloats, size * sampleFloats),
+                                new Shape(size, inputShape.get(1), inputShape.get(2), inputShape.get(3)));
+                        labels[k] = dm.create(FloatBuffer.wrap(y, from, size), new Shape(size));
+                        logits[k] = trainer.forward(new NDList(xs)).singletonOrThrow();
+                        NDArray l = trainer.getLoss().evaluate(new NDList(labels[k]), new NDList(logits[k]));
+                        // Each part's loss is its mean; weighted by its share, the parts' gradients
+                        // (which the KVStore sums) add up to the gradient of the batch mean, as on
+                        // one device. DJL's EasyTrain does not weight: its gradient grows with the
+                        // number of devices.
+                        if (n > 1) {
+                            l = l.mul((float) size / batch);
+                        }
+                        losses[k] = l;
+                        NDArray onDevice = deviceLoss.merge(parts[k], l, NDArray::add);
+                        if (lastOnDevice[k]) {
+                            gc.backward(onDevice);
+                        }
+                    }
                 }
-                correct = predictions.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
-                        .eq(ys).sum().getLong();
+                // Read back only after every device has its work queued: on GPUs a read waits.
+                float lossSum = 0;
+                long correctSum = 0;
+                for (int k = 0; k < n; k++) {
+                    lossSum += losses[k].getFloat();
+                    correctSum += logits[k].argMax(1).toType(DataType.FLOAT32, false).eq(labels[k]).sum().getLong();
+                }
+                loss = lossSum;
+                correct = correctSum;
                 List<LayerCapture.Pending> pending = null;
                 long c0 = System.nanoTime();
                 if (layers != null) {
@@ -221,7 +288,7 @@ public final class TrainingSession {
             }
             observer.stepDone(progress, now - t0, captureNanos);
             if (checkpoints != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
-                checkpoints.save(net.block(), step, epoch);
+                checkpoints.save(net.block(), optimizer.delegate(), step, epoch);
             }
             if (step % perEpoch == 0 || step == totalSteps) {
                 observer.epochEnd(progress, epochLoss / epochSteps, lastAccuracy);
@@ -231,9 +298,22 @@ public final class TrainingSession {
             }
         }
         if (checkpoints != null && config.checkpointEvery() > 0) {
-            checkpoints.save(net.block(), totalSteps, epoch);
+            checkpoints.save(net.block(), optimizer.delegate(), totalSteps, epoch);
         }
         return new RunResult(config.runId(), RunResult.Status.FINISHED, totalSteps, epoch, lastLoss, lastAccuracy,
                 "finished");
+    }
+
+    /**
+     * Contiguous parts of a batch, one per device, sizes differing by at most one (DJL's
+     * Batch.split makes the last part the short one, or empty). Part k is
+     * {@code [start[k], start[k + 1])}.
+     */
+    static int[] splits(int batch, int parts) {
+        int[] start = new int[parts + 1];
+        for (int k = 0; k <= parts; k++) {
+            start[k] = (int) ((long) batch * k / parts);
+        }
+        return start;
     }
 }

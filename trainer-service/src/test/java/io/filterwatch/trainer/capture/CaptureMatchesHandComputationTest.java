@@ -65,7 +65,7 @@ class CaptureMatchesHandComputationTest {
             long active = 0;
             double sum = 0;
             for (int n = 0; n < TinyNet.N; n++) {
-                double r = spatialMax(out[n][f]);
+                double r = TinyNet.spatialMax(out[n][f]);
                 max = Math.max(max, r);
                 active += r > 1e-12 ? 1 : 0;
                 sum += r;
@@ -151,16 +151,6 @@ class CaptureMatchesHandComputationTest {
         double down = TinyNet.loss(p, order);
         r[index] = saved;
         return (up - down) / (2 * h);
-    }
-
-    private static double spatialMax(double[][] map) {
-        double m = 0;
-        for (double[] row : map) {
-            for (double v : row) {
-                m = Math.max(m, v);
-            }
-        }
-        return m;
     }
 
     private static double activeFraction(double[][] map) {

@@ -9,6 +9,7 @@ import io.filterwatch.protocol.RunEvent;
 import io.filterwatch.protocol.SnapshotCodec;
 import io.filterwatch.protocol.Topics;
 import io.filterwatch.testing.KafkaBrokerResource;
+import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.train.RunManager;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,7 +70,13 @@ class PublishesSnapshotsToKafkaTest {
             assertThat(r.key()).isEqualTo(s.key());
             assertThat(s.context().optimizer()).isEqualTo("adam");
             assertThat(s.gradients().hasSecondMoments()).isTrue();
-            long expectedSeen = (s.context().step() == 22 ? 2 : 5) * 16L;
+            // The default captureEvery 2: the even steps of the window, and the snapshot step itself.
+            long step = s.context().step();
+            long from = s.activity().windowStartStep();
+            assertThat(from).isEqualTo(step == 22 ? 21 : step - 4);
+            long captured = java.util.stream.LongStream.rangeClosed(from, step)
+                    .filter(t -> t % RunConfig.DEFAULT_CAPTURE_EVERY == 0 || t == step).count();
+            long expectedSeen = captured * 16L;
             assertThat(s.activity().samplesSeen()).isEqualTo(expectedSeen);
             assertThat(s.sample().sampleCount()).isEqualTo(8);
             stepsByKey.computeIfAbsent(r.key(), k -> new java.util.ArrayList<>()).add(s.context().step());

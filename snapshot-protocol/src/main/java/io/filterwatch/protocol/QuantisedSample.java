@@ -1,0 +1,98 @@
+package io.filterwatch.protocol;
+
+import java.util.Arrays;
+
+/**
+ * A response sample in wire form ({@link ResponseQuantisation}): per filter the scale S_f (its max over
+ * the sample, exactly), per response a u16 code, per active fraction a u8 code, row-major N x C.
+ * This is what {@link SnapshotCodec#decode} returns, and it is half the size of the float form.
+ *
+ * <p>Comparisons can be made on codes: decoding is non-decreasing in the code, so
+ * {@code r'(n,f) < t} exactly when {@code codes[n*C+f] < ResponseQuantisation.firstCodeNotBelow(S_f, t)};
+ * and the largest code of a filter with S_f &gt; 0 is {@link ResponseQuantisation#MAX_CODE}, which
+ * decodes to S_f bit for bit. Instances made by the codec or by {@link ResponseSample#quantised} are
+ * valid; the encoder checks any other against the same rules as the decoder.
+ *
+ * @param sampleCount    N, may be 0
+ * @param scales         S_f per filter (length C); 0 when no sampled response of f is above 1e-12
+ * @param codes          response codes, row-major N x C
+ * @param fractionCodes  active-fraction codes (unsigned bytes), row-major N x C
+ * @param nonFiniteCount responses that were NaN or Inf in the trainer and were sent as 0
+ */
+public record QuantisedSample(int sampleCount, float[] scales, char[] codes, byte[] fractionCodes, int nonFiniteCount)
+        implements SampledResponses {
+
+    /** No sample, for a layer of C filters. */
+    public static QuantisedSample empty(int filterCount) {
+        return new QuantisedSample(0, new float[filterCount], new char[0], new byte[0], 0);
+    }
+
+    public int filterCount() {
+        return scales.length;
+    }
+
+    @Override
+    public float[] responses() {
+        int c = scales.length;
+        float[] out = new float[codes.length];
+        for (int f = 0; f < c; f++) {
+            double step = ResponseQuantisation.decodeStep(scales[f]);
+            for (int i = f; i < out.length; i += c) {
+                out[i] = ResponseQuantisation.value(codes[i], step);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public float[] activeFraction() {
+        float[] out = new float[fractionCodes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ResponseQuantisation.fraction(fractionCodes[i] & 0xFF);
+        }
+        return out;
+    }
+
+    @Override
+    public float response(int n, int f, int filterCount) {
+        return ResponseQuantisation.value(codes[n * filterCount + f], ResponseQuantisation.decodeStep(scales[f]));
+    }
+
+    @Override
+    public float activeFraction(int n, int f, int filterCount) {
+        return ResponseQuantisation.fraction(fractionCodes[n * filterCount + f] & 0xFF);
+    }
+
+    @Override
+    public QuantisedSample quantised(int filterCount) {
+        requireFilterCount(filterCount);
+        return this;
+    }
+
+    @Override
+    public void requireFilterCount(int c) {
+        Checks.requireLength("scales", scales, c);
+        Checks.requireLength("codes", codes, sampleCount * c);
+        Checks.requireLength("fractionCodes", fractionCodes, sampleCount * c);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuantisedSample s
+                && sampleCount == s.sampleCount
+                && nonFiniteCount == s.nonFiniteCount
+                && Arrays.equals(scales, s.scales)
+                && Arrays.equals(codes, s.codes)
+                && Arrays.equals(fractionCodes, s.fractionCodes);
+    }
+
+    @Override
+    public int hashCode() {
+        return sampleCount * 31 + Arrays.hashCode(codes);
+    }
+
+    @Override
+    public String toString() {
+        return "QuantisedSample[N=" + sampleCount + ", C=" + scales.length + ", nonFinite=" + nonFiniteCount + "]";
+    }
+}

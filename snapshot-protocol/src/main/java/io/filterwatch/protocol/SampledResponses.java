@@ -1,0 +1,32 @@
+package io.filterwatch.protocol;
+
+/**
+ * The per-sample responses r(n,f) of N training samples and the fraction of each filter's spatial
+ * positions that fired, row-major N x C, in one of two forms: {@link ResponseSample} as the trainer
+ * measured them, or {@link QuantisedSample} as they travel on the wire (and as
+ * {@link SnapshotCodec#decode} returns them). A consumer that needs only comparisons and sums (the
+ * probe) works on the codes of the quantised form and never materialises N x C floats.
+ */
+public sealed interface SampledResponses permits ResponseSample, QuantisedSample {
+
+    /** N, may be 0. */
+    int sampleCount();
+
+    /** Responses that were NaN or Inf in the trainer and were sent as 0 (reported, never dropped silently). */
+    int nonFiniteCount();
+
+    /** r(n,f) as floats, row-major N x C. For the quantised form this decodes a new array on every call. */
+    float[] responses();
+
+    /** Active fractions as floats, row-major N x C. For the quantised form this decodes a new array on every call. */
+    float[] activeFraction();
+
+    float response(int n, int f, int filterCount);
+
+    float activeFraction(int n, int f, int filterCount);
+
+    /** This sample in wire form: what the decoder will return after an encode. */
+    QuantisedSample quantised(int filterCount);
+
+    void requireFilterCount(int c);
+}

@@ -1,0 +1,27 @@
+package io.filterwatch.trainer.train;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * An optimizer whose state (moments, update counts) a checkpoint can carry. Ours only: DJL 0.36
+ * keeps its optimizers' state private, so SGD's momentum and RMSProp's mean square restart
+ * after a resume.
+ */
+public interface OptimizerState {
+
+    /**
+     * @param names a parameter's stable name (its path in the block) by its id: ids are random
+     *              per process, names are the same in the resumed run
+     */
+    void save(DataOutputStream out, Map<String, String> names) throws IOException;
+
+    /**
+     * Before the first update of a resumed run.
+     *
+     * @param ids a parameter's id in this process by its name
+     */
+    void load(DataInputStream in, Map<String, String> ids) throws IOException;
+}
