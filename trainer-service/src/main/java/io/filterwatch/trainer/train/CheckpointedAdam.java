@@ -8,7 +8,6 @@ import ai.djl.training.tracker.ParameterTracker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,18 +56,12 @@ public final class CheckpointedAdam extends Optimizer implements OptimizerState 
         }
         float[][] saved = restored.remove(parameterId);
         NDList inputs = new NDList(weight, grad,
-                withDefaultState(means, parameterId, weight.getDevice(), k -> initial(weight, saved, 0)),
-                withDefaultState(variances, parameterId, weight.getDevice(), k -> initial(weight, saved, 1)));
+                withDefaultState(means, parameterId, weight.getDevice(),
+                        k -> OptimizerState.initialState(weight, saved == null ? null : saved[0])),
+                withDefaultState(variances, parameterId, weight.getDevice(),
+                        k -> OptimizerState.initialState(weight, saved == null ? null : saved[1])));
         weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), lr, correctedLr, wd, rescaleGrad,
                 clipGrad, beta1, beta2, epsilon, true, decoupled);
-    }
-
-    private static NDArray initial(NDArray weight, float[][] saved, int which) {
-        NDArray state = weight.zerosLike();
-        if (saved != null) {
-            state.set(FloatBuffer.wrap(saved[which]));
-        }
-        return state;
     }
 
     /** v per parameter id and device (what {@code SecondMoments} reports). */

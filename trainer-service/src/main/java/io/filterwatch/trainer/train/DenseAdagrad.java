@@ -7,7 +7,6 @@ import ai.djl.training.tracker.ParameterTracker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,13 +36,8 @@ public final class DenseAdagrad extends Optimizer implements OptimizerState {
         float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
         float wd = getWeightDecay();
         float[] saved = restored.remove(parameterId);
-        NDArray h = withDefaultState(history, parameterId, weight.getDevice(), k -> {
-            NDArray zeros = weight.zerosLike();
-            if (saved != null) {
-                zeros.set(FloatBuffer.wrap(saved));
-            }
-            return zeros;
-        });
+        NDArray h = withDefaultState(history, parameterId, weight.getDevice(),
+                k -> OptimizerState.initialState(weight, saved));
         // Every intermediate is closed here: results attach to the operands' managers (the
         // model's), and would otherwise accumulate for the whole run.
         try (NDArray decay = weight.mul(wd);

@@ -1,8 +1,10 @@
 package io.filterwatch.trainer.train;
 
+import ai.djl.ndarray.NDArray;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
@@ -24,4 +26,13 @@ public interface OptimizerState {
      * @param ids a parameter's id in this process by its name
      */
     void load(DataInputStream in, Map<String, String> ids) throws IOException;
+
+    /** A state array for {@code weight}: the values a checkpoint saved, else zeros. */
+    static NDArray initialState(NDArray weight, float[] saved) {
+        NDArray state = weight.zerosLike();
+        if (saved != null) {
+            state.set(FloatBuffer.wrap(saved));
+        }
+        return state;
+    }
 }
