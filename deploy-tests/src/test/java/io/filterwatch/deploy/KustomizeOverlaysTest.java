@@ -405,7 +405,7 @@ class KustomizeOverlaysTest {
                 if (svc.equals("trainer-service") && gpu) {
                     assertThat(gpus).as(where + "nvidia.com/gpu limit").isNotBlank();
                     assertThat(Integer.parseInt(gpus)).isPositive();
-                    assertThat(envValue(c, "FILTERWATCH_TRAINER_REQUIRE_GPU")).isEqualTo("true");
+                    assertThat(envValue(c, "FILTERWATCH_TRAINER_DEVICES")).isEqualTo("gpu");
                 } else {
                     assertThat(gpus).as(where + "no GPU").isBlank();
                 }

@@ -91,11 +91,8 @@ public final class CheckpointedAdam extends Optimizer implements OptimizerState 
             out.writeUTF(names.get(id));
             out.writeInt(e.getValue());
             out.writeInt(state[0].length);
-            for (float[] s : state) {
-                for (float v : s) {
-                    out.writeFloat(v);
-                }
-            }
+            OptimizerState.writeFloats(out, state[0]);
+            OptimizerState.writeFloats(out, state[1]);
         }
     }
 
@@ -107,19 +104,10 @@ public final class CheckpointedAdam extends Optimizer implements OptimizerState 
         }
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            String id = ids.get(name);
-            if (id == null) {
-                throw new IOException("optimizer state for " + name + ", which this model does not have");
-            }
+            String id = OptimizerState.idOf(ids, in.readUTF());
             int t = in.readInt();
             int length = in.readInt();
-            float[][] state = new float[2][length];
-            for (float[] s : state) {
-                for (int j = 0; j < length; j++) {
-                    s[j] = in.readFloat();
-                }
-            }
+            float[][] state = {OptimizerState.readFloats(in, length), OptimizerState.readFloats(in, length)};
             updates.put(id, t);
             restored.put(id, state);
         }

@@ -70,25 +70,15 @@ public final class DenseAdagrad extends Optimizer implements OptimizerState {
     private static void write(DataOutputStream out, String name, float[] h) throws IOException {
         out.writeUTF(name);
         out.writeInt(h.length);
-        for (float v : h) {
-            out.writeFloat(v);
-        }
+        OptimizerState.writeFloats(out, h);
     }
 
     @Override
     public void load(DataInputStream in, Map<String, String> ids) throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            String id = ids.get(name);
-            if (id == null) {
-                throw new IOException("optimizer state for " + name + ", which this model does not have");
-            }
-            float[] h = new float[in.readInt()];
-            for (int j = 0; j < h.length; j++) {
-                h[j] = in.readFloat();
-            }
-            restored.put(id, h);
+            String id = OptimizerState.idOf(ids, in.readUTF());
+            restored.put(id, OptimizerState.readFloats(in, in.readInt()));
         }
     }
 

@@ -27,6 +27,29 @@ public interface OptimizerState {
      */
     void load(DataInputStream in, Map<String, String> ids) throws IOException;
 
+    /** The parameter id of a saved state's name; a state the model cannot take is an error, not skipped. */
+    static String idOf(Map<String, String> ids, String name) throws IOException {
+        String id = ids.get(name);
+        if (id == null) {
+            throw new IOException("optimizer state for " + name + ", which this model does not have");
+        }
+        return id;
+    }
+
+    static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        for (float v : values) {
+            out.writeFloat(v);
+        }
+    }
+
+    static float[] readFloats(DataInputStream in, int length) throws IOException {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = in.readFloat();
+        }
+        return values;
+    }
+
     /** A state array for {@code weight}: the values a checkpoint saved, else zeros. */
     static NDArray initialState(NDArray weight, float[] saved) {
         NDArray state = weight.zerosLike();
