@@ -184,6 +184,11 @@ public final class ResponseQuantisation {
         return q;
     }
 
+    /** The value a decoder gives {@code code} at this scale (0 for code 0), for tests on single codes. */
+    public static float decodedValue(float scale, int code) {
+        return value(code, decodeStep(scale));
+    }
+
     /**
      * S_f = max over the sample of r(n,f), or 0 when no sampled response exceeds 1e-12 (then every code
      * is 0 and the scale is unused; sending 0 keeps the encoding canonical).

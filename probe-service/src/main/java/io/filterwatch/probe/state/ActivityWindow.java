@@ -23,9 +23,6 @@ import io.filterwatch.protocol.ResponseQuantisation;
  * against {@link ResponseQuantisation#firstCodeNotBelow}, exactly the test on the decoded values.
  */
 public final class ActivityWindow {
-    /** Sampled responses below this share of the entry's own max are kept as candidates (see {@link Entry}). */
-    private static final double CANDIDATE_LIMIT = 0.05;
-
     private final int c;
     private final int maxSampleRows;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -38,9 +35,6 @@ public final class ActivityWindow {
     private final long[] below;
     private final long[] activeFractionCodeSum;
     private final double[] threshold;
-    /** Scratch for the classification pass, reused across entries (it only grows). */
-    private int[] scratchFilter = new int[0];
-    private char[] scratchCode = new char[0];
 
     public ActivityWindow(int filterCount, int maxSampleRows) {
         this.c = filterCount;
@@ -59,7 +53,7 @@ public final class ActivityWindow {
      * @param samples the workers' sampled responses of this step (one per worker, possibly empty)
      */
     public void add(long step, ActivationAggregates aggregates, List<QuantisedSample> samples, long targetSamples) {
-        entries.addLast(new Entry(step, aggregates, samples, c, this));
+        entries.addLast(new Entry(step, aggregates, samples, c));
         totalSamples += aggregates.samplesSeen();
         while (entries.size() > 1 && totalSamples - entries.peekFirst().samples >= targetSamples) {
             totalSamples -= entries.removeFirst().samples;
@@ -113,9 +107,8 @@ public final class ActivityWindow {
         }
         for (Entry e : entries) {
             if (e.rows > 0) {
-                e.countBelow(threshold);
-                for (int f = 0; f < c; f++) {
-                    below[f] += e.below[f];
+                for (Chunk chunk : e.chunks) {
+                    chunk.addCountsBelow(threshold, below);
                 }
             }
         }
@@ -168,23 +161,7 @@ public final class ActivityWindow {
         return e == null || e.samples == 0 ? Double.NaN : (double) e.active[f] / e.samples;
     }
 
-    private int[] scratchFilter(int size) {
-        if (scratchFilter.length < size) {
-            scratchFilter = new int[size];
-            scratchCode = new char[size];
-        }
-        return scratchFilter;
-    }
-
-    /**
-     * One merged snapshot in the window. For selectivity it classifies its sampled responses once,
-     * against its own aggregate max m_f (M_f >= m_f while the entry is in the window, so the
-     * threshold t_f = 1e-3 M_f >= 1e-3 m_f): zeros and responses below 1e-3 m_f are below every
-     * threshold there can be ("small"); responses in [1e-3 m_f, 0.05 m_f) are kept as candidates,
-     * grouped by filter; a recount at a new threshold then only walks the filter's candidates.
-     * Only when t_f passes 0.05 m_f is the filter's column scanned again. Exact, and the recount
-     * costs O(candidates) instead of O(N C).
-     */
+    /** One merged snapshot in the window: its aggregates and, until trimmed, its workers' sampled rows. */
     private static final class Entry {
         final long step;
         final long samples;
@@ -196,11 +173,9 @@ public final class ActivityWindow {
         /** Max of the sampled responses (the workers' scales); kept when the rows are dropped. */
         final float[] sampledMax;
         long[] fractionCodeSum;
-        long[] below;
-        double[] countedAt;
         Chunk[] chunks;
 
-        Entry(long step, ActivationAggregates a, List<QuantisedSample> samples, int c, ActivityWindow scratch) {
+        Entry(long step, ActivationAggregates a, List<QuantisedSample> samples, int c) {
             this.step = step;
             this.samples = a.samplesSeen();
             this.max = a.maxResponse();
@@ -218,84 +193,73 @@ public final class ActivityWindow {
                 fractionCodeSum = new long[c];
                 chunks = new Chunk[samples.size()];
                 for (int i = 0; i < chunks.length; i++) {
-                    chunks[i] = new Chunk(samples.get(i), max, fractionCodeSum, scratch);
+                    chunks[i] = new Chunk(samples.get(i), fractionCodeSum);
                 }
-                below = new long[c];
-                countedAt = new double[c];
-                Arrays.fill(countedAt, Double.NaN); // nothing counted yet
             }
         }
 
         void dropSample() {
             rows = 0;
             fractionCodeSum = null;
-            below = null;
-            countedAt = null;
             chunks = null;
             // sampledMax stays: it is part of M_f, which must not jump when rows are trimmed
         }
-
-        /** Recounts r < threshold for the filters whose threshold moved since the last count. */
-        void countBelow(double[] threshold) {
-            for (int f = 0; f < c; f++) {
-                double t = threshold[f];
-                if (Double.doubleToLongBits(countedAt[f]) == Double.doubleToLongBits(t)) {
-                    continue;
-                }
-                countedAt[f] = t;
-                long n = 0;
-                if (t > 0.0) {
-                    for (Chunk chunk : chunks) {
-                        n += chunk.countBelow(f, t);
-                    }
-                }
-                below[f] = n;
-            }
-        }
     }
 
-    /** One worker's sampled rows of an entry, classified in code space. */
+    /**
+     * One worker's sampled rows of an entry, in wire form (row-major codes). A ReLU filter's
+     * sampled responses are zeros and values far above 1e-3 of its max, so for almost every
+     * threshold the count below it is just the filter's zero count: a threshold at or below the
+     * decoded value of the filter's smallest non-zero code has exactly the zeros below it. Only
+     * a threshold above that value needs the codes; the filter's column is then copied out once
+     * (contiguous) and counted against {@link ResponseQuantisation#firstCodeNotBelow}. Exact:
+     * both cases count decoded values below t.
+     */
     private static final class Chunk {
         final int c;
+        final int n;
         final float[] scales;
         final char[] codes;
-        /** Per filter: codes below its "small" bound (zeros included). */
-        final int[] small;
-        /** Per filter: the first code at or above 0.05 m_f; candidates lie below it. */
-        final int[] hi;
-        /** Candidate codes grouped by filter: filter f's are candidateCodes[candidateStart[f] .. candidateStart[f+1]). */
-        final int[] candidateStart;
-        final char[] candidateCodes;
+        /** Per filter: rows with code 0 (r <= 1e-12), below every positive threshold. */
+        final int[] zeros;
+        /** Per filter: the decoded value of its smallest non-zero code; +inf when it has none. */
+        final double[] smallestActive;
+        /** Per filter, filled on the first count that needs it: the filter's codes, contiguous. */
+        final char[][] columns;
+        /** Per filter: the threshold of the last slow count, and its result (allocated on the first). */
+        double[] countedAt;
+        int[] countedBelow;
 
-        Chunk(QuantisedSample s, float[] entryMax, long[] fractionCodeSum, ActivityWindow scratch) {
-            c = entryMax.length;
+        Chunk(QuantisedSample s, long[] fractionCodeSum) {
+            c = s.filterCount();
+            n = s.sampleCount();
             scales = s.scales();
             codes = s.codes();
-            small = new int[c];
-            hi = new int[c];
-            int[] lo = new int[c];
+            zeros = new int[c];
+            char[] smallestActiveCodeMinusOne = new char[c];
+            Arrays.fill(smallestActiveCodeMinusOne, Character.MAX_VALUE);
+            columnStats(codes, c, zeros, smallestActiveCodeMinusOne);
+            smallestActive = new double[c];
             for (int f = 0; f < c; f++) {
-                double m = entryMax[f];
-                // at least 1: a zero code is below every positive threshold
-                lo[f] = Math.max(1, ResponseQuantisation.firstCodeNotBelow(scales[f], Definitions.selectivityThreshold(m)));
-                hi[f] = Math.max(lo[f], ResponseQuantisation.firstCodeNotBelow(scales[f], CANDIDATE_LIMIT * m));
+                int code = smallestActiveCodeMinusOne[f] + 1; // 65536: only zeros (codes end at 65535)
+                smallestActive[f] = code > ResponseQuantisation.MAX_CODE
+                        ? Double.POSITIVE_INFINITY : ResponseQuantisation.decodedValue(scales[f], code);
             }
-            int cells = codes.length;
             addFractionCodes(s.fractionCodes(), c, fractionCodeSum);
-            int[] candF = scratch.scratchFilter(cells);
-            char[] candQ = scratch.scratchCode;
-            int k = classify(codes, c, lo, hi, small, candF, candQ);
-            candidateStart = new int[c + 1];
-            for (int j = 0; j < k; j++) {
-                candidateStart[candF[j] + 1]++;
-            }
-            for (int f = 0; f < c; f++) {
-                candidateStart[f + 1] += candidateStart[f];
-            }
-            candidateCodes = new char[k];
-            int[] fill = Arrays.copyOf(candidateStart, c);
-            for (int j = 0; j < k; j++) {
-                candidateCodes[fill[candF[j]]++] = candQ[j];
+            columns = new char[c][];
+        }
+
+        /**
+         * Zeros and (smallest non-zero code - 1) per filter, in one pass without branches: code 0
+         * maps to 65535 as a char, above every real (code - 1), so the min skips it.
+         */
+        private static void columnStats(char[] codes, int c, int[] zeros, char[] smallestMinusOne) {
+            for (int row = 0; row < codes.length; row += c) {
+                for (int f = 0; f < c; f++) {
+                    int q = codes[row + f];
+                    zeros[f] += (q - 1) >>> 31;
+                    smallestMinusOne[f] = (char) Math.min(smallestMinusOne[f], (char) (q - 1));
+                }
             }
         }
 
@@ -312,43 +276,45 @@ public final class ActivityWindow {
             }
         }
 
-        /**
-         * Counts the small codes per filter and collects the candidates (filter, code) in row
-         * order; returns how many. No data-dependent branches (live filters mix the classes at
-         * random): a candidate is written always and kept by advancing k. A static method on
-         * local arrays, so the JIT keeps everything in registers.
-         */
-        private static int classify(char[] codes, int c, int[] lo, int[] hi, int[] small, int[] candF, char[] candQ) {
-            int k = 0;
-            for (int row = 0; row < codes.length; row += c) {
-                for (int f = 0; f < c; f++) {
-                    int q = codes[row + f];
-                    int isSmall = (q - lo[f]) >>> 31;
-                    int isCandidate = ((q - hi[f]) >>> 31) ^ isSmall; // lo <= q < hi (lo <= hi)
-                    small[f] += isSmall;
-                    candF[k] = f;
-                    candQ[k] = (char) q;
-                    k += isCandidate;
+        /** Adds to below[f], for every filter, this chunk's rows whose decoded response is below threshold[f]. */
+        void addCountsBelow(double[] threshold, long[] below) {
+            for (int f = 0; f < c; f++) {
+                double t = threshold[f];
+                if (!(t > 0.0)) {
+                    continue; // nothing is below 0
                 }
+                below[f] += t <= smallestActive[f] ? zeros[f] : countColumnBelow(f, t);
             }
-            return k;
         }
 
-        /** Rows of filter f whose response is below t (t > 0, t >= 1e-3 m_f). */
-        long countBelow(int f, double t) {
-            int qt = ResponseQuantisation.firstCodeNotBelow(scales[f], t);
-            if (qt > hi[f]) {
-                long n = 0; // t passed the candidates: responses above them may be below it now
-                for (int i = f; i < codes.length; i += c) {
-                    n += codes[i] < qt ? 1 : 0;
+        /** The slow case: t above the smallest non-zero response. The last count is kept, per filter. */
+        private int countColumnBelow(int f, double t) {
+            if (countedAt == null) {
+                countedAt = new double[c]; // 0: not counted yet (t > 0 here)
+                countedBelow = new int[c];
+            }
+            if (countedAt[f] != t) {
+                int qt = ResponseQuantisation.firstCodeNotBelow(scales[f], t);
+                int n = 0;
+                for (char q : column(f)) {
+                    n += (q - qt) >>> 31;
                 }
-                return n;
+                countedAt[f] = t;
+                countedBelow[f] = n;
             }
-            long n = small[f];
-            for (int j = candidateStart[f]; j < candidateStart[f + 1]; j++) {
-                n += candidateCodes[j] < qt ? 1 : 0;
+            return countedBelow[f];
+        }
+
+        private char[] column(int f) {
+            char[] column = columns[f];
+            if (column == null) {
+                column = new char[n];
+                for (int i = 0, k = f; i < n; i++, k += c) {
+                    column[i] = codes[k];
+                }
+                columns[f] = column;
             }
-            return n;
+            return column;
         }
     }
 }

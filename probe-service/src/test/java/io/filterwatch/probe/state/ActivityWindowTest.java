@@ -13,10 +13,11 @@ import io.filterwatch.protocol.QuantisedSample;
 import io.filterwatch.protocol.ResponseSample;
 
 /**
- * The window's cached selectivity counts against a brute-force count over the same rows, on
- * random streams built to hit every path: zeros, tiny responses, candidates, a window max that
- * jumps 1000x (the column rescan) and falls back, silent filters, trimmed samples, and steps
- * whose rows come from two workers quantised against different scales. The window sees the
+ * The window's selectivity counts against a brute-force count over the same rows, on random
+ * streams built to hit every path: zeros only (a threshold at or below a filter's smallest
+ * non-zero response), tiny responses (the filter's column copied out and counted, then reused
+ * while the threshold stays), a window max that jumps 1000x and falls back, silent filters,
+ * trimmed samples, and steps whose rows come from two workers quantised against different scales. The window sees the
  * rows in wire form; the reference counts their decoded values.
  */
 class ActivityWindowTest {
