@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * A response sample in wire form ({@link ResponseQuantisation}): per filter the scale S_f (its max over
- * the sample, exactly), per response a u16 code, per active fraction a u8 code, row-major N x C.
- * This is what {@link SnapshotCodec#decode} returns, and it is half the size of the float form.
+ * the sample, exactly) and the sum of its active fractions over the N samples; per response a u16
+ * code, row-major N x C. This is what {@link SnapshotCodec#decode} returns, a quarter of the size of
+ * the float form.
  *
  * <p>Comparisons can be made on codes: decoding is non-decreasing in the code, so
  * {@code r'(n,f) < t} exactly when {@code codes[n*C+f] < ResponseQuantisation.firstCodeNotBelow(S_f, t)};
@@ -16,15 +17,15 @@ import java.util.Arrays;
  * @param sampleCount    N, may be 0
  * @param scales         S_f per filter (length C); 0 when no sampled response of f is above 1e-12
  * @param codes          response codes, row-major N x C
- * @param fractionCodes  active-fraction codes (unsigned bytes), row-major N x C
+ * @param activeFractionSums per filter, sum_n a(n,f) in [0, N] (length C)
  * @param nonFiniteCount responses that were NaN or Inf in the trainer and were sent as 0
  */
-public record QuantisedSample(int sampleCount, float[] scales, char[] codes, byte[] fractionCodes, int nonFiniteCount)
+public record QuantisedSample(int sampleCount, float[] scales, char[] codes, float[] activeFractionSums, int nonFiniteCount)
         implements SampledResponses {
 
     /** No sample, for a layer of C filters. */
     public static QuantisedSample empty(int filterCount) {
-        return new QuantisedSample(0, new float[filterCount], new char[0], new byte[0], 0);
+        return new QuantisedSample(0, new float[filterCount], new char[0], new float[filterCount], 0);
     }
 
     public int filterCount() {
@@ -45,22 +46,13 @@ public record QuantisedSample(int sampleCount, float[] scales, char[] codes, byt
     }
 
     @Override
-    public float[] activeFraction() {
-        float[] out = new float[fractionCodes.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ResponseQuantisation.fraction(fractionCodes[i] & 0xFF);
-        }
-        return out;
-    }
-
-    @Override
     public float response(int n, int f, int filterCount) {
         return ResponseQuantisation.value(codes[n * filterCount + f], ResponseQuantisation.decodeStep(scales[f]));
     }
 
     @Override
-    public float activeFraction(int n, int f, int filterCount) {
-        return ResponseQuantisation.fraction(fractionCodes[n * filterCount + f] & 0xFF);
+    public float activeFractionSum(int f, int filterCount) {
+        return activeFractionSums[f];
     }
 
     @Override
@@ -73,7 +65,7 @@ public record QuantisedSample(int sampleCount, float[] scales, char[] codes, byt
     public void requireFilterCount(int c) {
         Checks.requireLength("scales", scales, c);
         Checks.requireLength("codes", codes, sampleCount * c);
-        Checks.requireLength("fractionCodes", fractionCodes, sampleCount * c);
+        Checks.requireLength("activeFractionSums", activeFractionSums, c);
     }
 
     @Override
@@ -83,7 +75,7 @@ public record QuantisedSample(int sampleCount, float[] scales, char[] codes, byt
                 && nonFiniteCount == s.nonFiniteCount
                 && Arrays.equals(scales, s.scales)
                 && Arrays.equals(codes, s.codes)
-                && Arrays.equals(fractionCodes, s.fractionCodes);
+                && Arrays.equals(activeFractionSums, s.activeFractionSums);
     }
 
     @Override

@@ -15,7 +15,8 @@ package io.filterwatch.protocol;
  * Code 1 is reserved for "active but below half a step": with a 65535-step grid and
  * {@code q = max(1, round(...))} a tiny active response would be pushed up to a whole step, twice the
  * half-step bound. The max code decodes to S_f exactly, so re-encoding decoded values is the identity.
- * Active fractions travel as u8: {@code k = round(a * 255)}, {@code a' = k / 255}, |a' - a| &lt;= 1/510.
+ * Active fractions are not sent per sample: only their per-filter sum over the N samples (see
+ * {@link #activeFractionSums}), which is all a consumer uses.
  */
 public final class ResponseQuantisation {
     /** Equal steps between code 1 (value 0, clamped to {@link #MIN_ACTIVE_RESPONSE}) and code 65535 (value S_f). */
@@ -28,19 +29,6 @@ public final class ResponseQuantisation {
      * plus double rounding, rounded up.
      */
     public static final double MAX_RELATIVE_ERROR = 7.7e-6;
-    /** Bound on |a' - a| for active fractions: half of 1/255. */
-    public static final double MAX_FRACTION_ERROR = 1.0 / 510 + 1e-7;
-
-    /** Active fractions travel as k = round(a * 255): a' = k / 255. */
-    public static final int FRACTION_LEVELS = 255;
-    private static final float[] FRACTIONS = new float[FRACTION_LEVELS + 1];
-
-    static {
-        for (int k = 0; k <= FRACTION_LEVELS; k++) {
-            FRACTIONS[k] = (float) (k / (double) FRACTION_LEVELS);
-        }
-    }
-
     private ResponseQuantisation() {
     }
 
@@ -66,21 +54,38 @@ public final class ResponseQuantisation {
         int n = sample.sampleCount();
         int c = filterCount;
         float[] responses = sample.responses();
-        float[] fractions = sample.activeFraction();
         float[] scales = n == 0 ? new float[c] : scales(responses, n, c);
         double[] encodeFactors = new double[c];
         for (int f = 0; f < c; f++) {
             encodeFactors[f] = encodeFactor(scales[f]);
         }
         char[] codes = new char[n * c];
-        byte[] fractionCodes = new byte[n * c];
         for (int row = 0; row < n * c; row += c) {
             for (int f = 0; f < c; f++) {
                 codes[row + f] = (char) code(responses[row + f], encodeFactors[f]);
-                fractionCodes[row + f] = (byte) fractionCode(fractions[row + f]);
             }
         }
-        return new QuantisedSample(n, scales, codes, fractionCodes, sample.nonFiniteCount());
+        return new QuantisedSample(n, scales, codes, activeFractionSums(sample.activeFraction(), n, c),
+                sample.nonFiniteCount());
+    }
+
+    /**
+     * Per filter, sum_n a(n,f) over the N rows (row-major fractions in [0, 1]), summed in double in
+     * row order and rounded once to float. Both rounding steps are monotone, so the sum stays in
+     * [0, N] exactly, the range the decoder enforces.
+     */
+    static float[] activeFractionSums(float[] fractions, int n, int c) {
+        double[] sums = new double[c];
+        for (int row = 0; row < n * c; row += c) {
+            for (int f = 0; f < c; f++) {
+                sums[f] += fractions[row + f];
+            }
+        }
+        float[] out = new float[c];
+        for (int f = 0; f < c; f++) {
+            out[f] = (float) sums[f];
+        }
+        return out;
     }
 
     /**
@@ -253,12 +258,4 @@ public final class ResponseQuantisation {
         return code(MIN_ACTIVE_RESPONSE, encodeFactor(scale));
     }
 
-    static int fractionCode(float activeFraction) {
-        return roundHalfUp(activeFraction * (double) FRACTION_LEVELS);
-    }
-
-    /** The decoded active fraction of a u8 code: code / 255 as a float. */
-    public static float fraction(int code) {
-        return FRACTIONS[code];
-    }
 }

@@ -50,9 +50,14 @@ public record ResponseSample(int sampleCount, float[] responses, float[] activeF
         return responses[n * filterCount + f];
     }
 
-    @Override
+    /** a(n,f), as measured. */
     public float activeFraction(int n, int f, int filterCount) {
         return activeFraction[n * filterCount + f];
+    }
+
+    @Override
+    public float activeFractionSum(int f, int filterCount) {
+        return ResponseQuantisation.activeFractionSums(activeFraction, sampleCount, filterCount)[f];
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.filterwatch.protocol;
 
 /**
- * The per-sample responses r(n,f) of N training samples and the fraction of each filter's spatial
- * positions that fired, row-major N x C, in one of two forms: {@link ResponseSample} as the trainer
+ * The per-sample responses r(n,f) of N training samples (row-major N x C) and, per filter, the
+ * sum over the N samples of the fraction of its spatial positions that fired, in one of two forms: {@link ResponseSample} as the trainer
  * measured them, or {@link QuantisedSample} as they travel on the wire (and as
  * {@link SnapshotCodec#decode} returns them). A consumer that needs only comparisons and sums (the
  * probe) works on the codes of the quantised form and never materialises N x C floats.
@@ -18,12 +18,14 @@ public sealed interface SampledResponses permits ResponseSample, QuantisedSample
     /** r(n,f) as floats, row-major N x C. For the quantised form this decodes a new array on every call. */
     float[] responses();
 
-    /** Active fractions as floats, row-major N x C. For the quantised form this decodes a new array on every call. */
-    float[] activeFraction();
-
     float response(int n, int f, int filterCount);
 
-    float activeFraction(int n, int f, int filterCount);
+    /**
+     * sum_n a(n,f): the active fractions of filter f summed over the N samples, as a float (summed
+     * in double, then rounded once), in [0, N]. The wire carries this sum, not the N fractions: the
+     * probe only ever sums them.
+     */
+    float activeFractionSum(int f, int filterCount);
 
     /** This sample in wire form: what the decoder will return after an encode. */
     QuantisedSample quantised(int filterCount);

@@ -4,14 +4,14 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
 /**
- * Binary encoding of {@link LayerSnapshot}, version 1: big-endian, magic {@code "FWS1"} then version,
+ * Binary encoding of {@link LayerSnapshot}, version 2 (version 1 is still read): big-endian, magic {@code "FWS1"} then version,
  * per-filter values as columns (struct of arrays). Every byte is described in {@code docs/protocol.md}.
  *
  * <h2>Size</h2>
- * {@link #encodedSize}: 98 + string bytes + 56 C (+ 12 C with second moments) (+ 8 + 4 C + 3 N C with
- * a sample). ResNet-50's largest layer, C = 2048 with N = 128 and second moments, takes 933,994 bytes
- * plus the string bytes, at most 934,762 bytes: under 1,000,000, so under Kafka's default
- * 1,048,576-byte request size with room for record overhead and headers.
+ * {@link #encodedSize}: 98 + string bytes + 56 C (+ 12 C with second moments) (+ 8 + 8 C + 2 N C with
+ * a sample). ResNet-50's largest layer, C = 2048 with N = 128 and second moments, takes 680,042 bytes
+ * plus the string bytes, at most 680,810 bytes: under Kafka's default 1,048,576-byte request size
+ * with room for record overhead and headers.
  *
  * <h2>Sampled responses: error bounds (see {@link ResponseQuantisation})</h2>
  * <ul>
@@ -22,7 +22,7 @@ import java.nio.ByteBuffer;
  *     7.7e-6 S_f from the threshold 1e-3 M_f. M_f, the max over the whole window, is &gt;= S_f when the
  *     sample is drawn from the window, so the undecided band is at most +-7.7e-6 in r / M_f:
  *     +-0.77% of the threshold.</li>
- * <li>Active fractions: |a' - a| &lt;= 1/510.</li>
+ * <li>Active fractions travel as one sum per filter over the N samples, rounded once to float.</li>
  * </ul>
  *
  * <h2>Non-finite values</h2>
@@ -39,7 +39,7 @@ import java.nio.ByteBuffer;
  * {@link ResponseQuantisation#firstCodeNotBelow}); {@link QuantisedSample#responses()} decodes on demand.
  *
  * <p>Thread-safe and stateless. Encoding writes one exactly-sized array; decoding allocates only the
- * snapshot's own arrays (plus two C-sized scratch arrays for a sample).
+ * snapshot's own arrays (plus a few C-sized scratch arrays for a sample).
  */
 public final class SnapshotCodec {
     public static final int MAGIC = WireFormat.MAGIC; // "FWS1"
@@ -61,7 +61,7 @@ public final class SnapshotCodec {
         return SnapshotWriter.encode(snapshot);
     }
 
-    /** @throws SnapshotFormatException if the record is not a valid version-1 snapshot (the message says why) */
+    /** @throws SnapshotFormatException if the record is not a valid snapshot (version 1 or 2) (the message says why) */
     public static LayerSnapshot decode(byte[] record) {
         if (record == null) {
             throw new SnapshotFormatException("null record");
@@ -73,7 +73,7 @@ public final class SnapshotCodec {
      * Decodes the bytes from {@code record}'s position to its limit; the buffer's position, limit and
      * byte order are left untouched.
      *
-     * @throws SnapshotFormatException if the record is not a valid version-1 snapshot (the message says why)
+     * @throws SnapshotFormatException if the record is not a valid snapshot (version 1 or 2) (the message says why)
      */
     public static LayerSnapshot decode(ByteBuffer record) {
         if (record == null) {
@@ -105,7 +105,8 @@ public final class SnapshotCodec {
         long size = WireFormat.FIXED_HEADER_BYTES + 3 * 2 + utf8StringBytes
                 + c * (WireFormat.COLUMN_BYTES_PER_FILTER + (secondMoments ? WireFormat.SECOND_MOMENT_BYTES_PER_FILTER : 0));
         if (sampleCount > 0) {
-            size += WireFormat.SAMPLE_PREFIX_BYTES + 4 * c + (long) WireFormat.BYTES_PER_SAMPLED_RESPONSE * sampleCount * c;
+            size += WireFormat.SAMPLE_PREFIX_BYTES + WireFormat.SAMPLE_BYTES_PER_FILTER * c
+                    + (long) WireFormat.BYTES_PER_SAMPLED_RESPONSE * sampleCount * c;
         }
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a snapshot of C=" + filterCount + ", N=" + sampleCount + " needs " + size + " bytes");

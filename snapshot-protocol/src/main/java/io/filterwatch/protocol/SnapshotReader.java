@@ -20,12 +20,14 @@ final class SnapshotReader {
                     "bad magic 0x%08X, expected 0x%08X (\"FWS1\"): not a FilterWatch layer snapshot", magic, WireFormat.MAGIC));
         }
         int version = in.u16("version");
-        if (version != WireFormat.VERSION) {
-            throw new SnapshotFormatException("unknown version " + version + ", this decoder reads version " + WireFormat.VERSION);
+        if (version != WireFormat.VERSION && version != WireFormat.VERSION_1) {
+            throw new SnapshotFormatException("unknown version " + version + ", this decoder reads versions "
+                    + WireFormat.VERSION_1 + " and " + WireFormat.VERSION);
         }
         int flags = in.u16("flags");
         if ((flags & ~WireFormat.KNOWN_FLAGS) != 0) {
-            throw new SnapshotFormatException(String.format("unknown flags 0x%04X (version 1 knows 0x%04X)", flags, WireFormat.KNOWN_FLAGS));
+            throw new SnapshotFormatException(String.format("unknown flags 0x%04X (version %d knows 0x%04X)", flags,
+                    WireFormat.VERSION, WireFormat.KNOWN_FLAGS));
         }
         // Fixed header: all 92 bytes must be there before we interpret any of it.
         in.require("fixed header", WireFormat.FIXED_HEADER_BYTES - in.offset());
@@ -72,7 +74,8 @@ final class SnapshotReader {
         ActivationAggregates activity = new ActivationAggregates(windowStartStep, samplesSeen,
                 maxResponse, activeCount, in.f64s("responseSum", c));
 
-        QuantisedSample sample = (flags & WireFormat.FLAG_SAMPLE) != 0 ? readSample(in, c) : QuantisedSample.empty(c);
+        QuantisedSample sample = (flags & WireFormat.FLAG_SAMPLE) == 0 ? QuantisedSample.empty(c)
+                : version == WireFormat.VERSION_1 ? readVersion1Sample(in, c) : readSample(in, c);
         in.requireEnd();
         return new LayerSnapshot(context, layer, params, gradients, activity, sample);
     }
@@ -82,6 +85,41 @@ final class SnapshotReader {
         int n = in.i32("sampleCount N");
         WireRules.sampleCount(REJECT, n); // flags say a sample is present, so N >= 1
         int nonFiniteCount = in.i32("nonFiniteCount");
+        float[] scales = readScales(in, c);
+        float[] activeFractionSums = in.f32s("active-fraction sums", c);
+        WireRules.activeFractionSums(REJECT, activeFractionSums, n);
+        int cells = n * c; // <= 4096 * 65536 = 2^28: no overflow
+        QuantisedSample sample = new QuantisedSample(n, scales, in.u16s("sample responses", cells),
+                activeFractionSums, nonFiniteCount);
+        ResponseQuantisation.checkCodes(REJECT, sample);
+        return sample;
+    }
+
+    /**
+     * A version-1 sample: the same scales and codes, then u8 active-fraction codes (a = k / 255),
+     * which are summed per filter as the encoder sums measured fractions. Read as version 2 would
+     * have carried it, so a re-encode writes version 2.
+     */
+    private static QuantisedSample readVersion1Sample(WireReader in, int c) {
+        int n = in.i32("sampleCount N");
+        WireRules.sampleCount(REJECT, n);
+        int nonFiniteCount = in.i32("nonFiniteCount");
+        float[] scales = readScales(in, c);
+        int cells = n * c;
+        in.require("sample responses and active fractions", 3L * cells);
+        char[] codes = in.u16s("sample responses", cells);
+        byte[] fractionCodes = in.u8s("active fractions", cells);
+        float[] fractions = new float[cells];
+        for (int i = 0; i < cells; i++) {
+            fractions[i] = (float) ((fractionCodes[i] & 0xFF) / 255.0);
+        }
+        QuantisedSample sample = new QuantisedSample(n, scales, codes,
+                ResponseQuantisation.activeFractionSums(fractions, n, c), nonFiniteCount);
+        ResponseQuantisation.checkCodes(REJECT, sample);
+        return sample;
+    }
+
+    private static float[] readScales(WireReader in, int c) {
         float[] scales = in.f32s("sample scales", c);
         for (int f = 0; f < c; f++) {
             if (!ResponseQuantisation.isValidScale(scales[f])) {
@@ -89,11 +127,6 @@ final class SnapshotReader {
                         + " is not allowed: must be 0 or finite and > 1e-12");
             }
         }
-        int cells = n * c; // <= 4096 * 65536 = 2^28: no overflow
-        in.require("sample responses and active fractions", (long) WireFormat.BYTES_PER_SAMPLED_RESPONSE * cells);
-        QuantisedSample sample = new QuantisedSample(n, scales, in.u16s("sample responses", cells),
-                in.u8s("active fractions", cells), nonFiniteCount);
-        ResponseQuantisation.checkCodes(REJECT, sample);
-        return sample;
+        return scales;
     }
 }

@@ -90,9 +90,9 @@ final class SnapshotWriter {
     private static void putSample(ByteBuffer out, QuantisedSample sample) {
         out.putInt(sample.sampleCount()).putInt(sample.nonFiniteCount());
         putFloats(out, sample.scales());
+        putFloats(out, sample.activeFractionSums());
         out.asCharBuffer().put(sample.codes()); // big-endian u16, in bulk
         out.position(out.position() + 2 * sample.codes().length);
-        out.put(sample.fractionCodes());
     }
 
     /** Validates the sample, measured or already quantised, and returns its wire form. */
@@ -104,6 +104,7 @@ final class SnapshotWriter {
         QuantisedSample quantised = (QuantisedSample) sample; // the interface is sealed
         if (quantised.sampleCount() > 0) {
             WireRules.sampleCount(REJECT, quantised.sampleCount());
+            WireRules.activeFractionSums(REJECT, quantised.activeFractionSums(), quantised.sampleCount());
             ResponseQuantisation.checkCodes(REJECT, quantised);
         } else {
             WireRules.nonFiniteCount(REJECT, quantised.nonFiniteCount(), 0);

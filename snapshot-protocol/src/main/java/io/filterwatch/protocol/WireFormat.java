@@ -1,12 +1,18 @@
 package io.filterwatch.protocol;
 
 /**
- * Constants of the binary snapshot format, version 1: fixed offsets, flag bits and the bounds the
+ * Constants of the binary snapshot format, version 2: fixed offsets, flag bits and the bounds the
  * decoder enforces. {@code docs/protocol.md} is the prose version of this class; keep them in step.
  */
 final class WireFormat {
     static final int MAGIC = 0x46575331; // "FWS1"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /**
+     * The previous version, still read (a days-long run keeps its trainers while the probe is
+     * upgraded): its sample section sends N x C u8 active-fraction codes (a = k / 255) after the
+     * response codes, and no sums.
+     */
+    static final int VERSION_1 = 1;
 
     static final int FLAG_SECOND_MOMENTS = 1;
     static final int FLAG_SAMPLE = 1 << 1;
@@ -24,10 +30,12 @@ final class WireFormat {
     static final int COLUMN_BYTES_PER_FILTER = 4 + 8 + 6 * 4 + 4 + 8 + 8;
     /** Bytes per filter of the optional second-moment columns (rmsGamma, rmsBeta, rmsWeight). */
     static final int SECOND_MOMENT_BYTES_PER_FILTER = 3 * 4;
-    /** Sample section: N (i32) and nonFiniteCount (i32) before the per-filter scales. */
+    /** Sample section: N (i32) and nonFiniteCount (i32) before the per-filter columns. */
     static final int SAMPLE_PREFIX_BYTES = 8;
-    /** Bytes per sampled response: u16 quantised response + u8 quantised active fraction. */
-    static final int BYTES_PER_SAMPLED_RESPONSE = 3;
+    /** Sample section, per filter: the scale S_f (f32) and the active-fraction sum (f32). */
+    static final int SAMPLE_BYTES_PER_FILTER = 2 * 4;
+    /** Bytes per sampled response: its u16 code. */
+    static final int BYTES_PER_SAMPLED_RESPONSE = 2;
 
     private WireFormat() {
     }

@@ -86,6 +86,16 @@ final class WireRules {
         range(rejector, "sampleCount N", n, 1, WireFormat.MAX_SAMPLES);
     }
 
+    /** Each filter's active fractions sum over N rows, each in [0, 1]: the sum lies in [0, N]. */
+    static void activeFractionSums(Rejector rejector, float[] sums, int n) {
+        for (int f = 0; f < sums.length; f++) {
+            if (!(sums[f] >= 0f && sums[f] <= n)) {
+                throw rejector.reject("activeFractionSum[" + f + "] = " + sums[f]
+                        + " is not allowed: must be in [0, N = " + n + "]");
+            }
+        }
+    }
+
     /** Non-finite responses were replaced by 0, so they are among the zero responses. */
     static void nonFiniteCount(Rejector rejector, long nonFiniteCount, long zeroResponses) {
         if (nonFiniteCount < 0 || nonFiniteCount > zeroResponses) {

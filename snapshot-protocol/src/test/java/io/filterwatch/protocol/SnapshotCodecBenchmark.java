@@ -27,10 +27,9 @@ public final class SnapshotCodecBenchmark {
         LayerSnapshot snapshot = Snapshots.random(new Random(42), c, n, true);
         byte[] bytes = SnapshotCodec.encode(snapshot);
         LayerSnapshot decoded = SnapshotCodec.decode(bytes);
-        // the strawman: the same snapshot as JSON, sample as float arrays
-        SampledResponses q = decoded.sample();
+        // the strawman: the same snapshot as JSON, sample as the trainer's float arrays
         JsonSnapshot asJson = new JsonSnapshot(decoded.context(), decoded.layer(), decoded.params(), decoded.gradients(),
-                decoded.activity(), new ResponseSample(q.sampleCount(), q.responses(), q.activeFraction(), q.nonFiniteCount()));
+                decoded.activity(), (ResponseSample) snapshot.sample());
         byte[] json = JsonMessages.toJson(asJson);
         String shape = "C=" + c + ",N=" + n;
         System.out.printf("%-14s binary %,d bytes, JSON %,d bytes (%.1fx)%n", shape, bytes.length, json.length,

@@ -42,7 +42,8 @@ class SnapshotCodecRoundTripTest {
         assertThat(s.response(2, 3, 4)).isEqualTo(3 * 3 / 10f); // filter 3's max over the sample
         assertThat(s.response(0, 0, 4)).isZero();                // dead filter stays exactly 0
         assertThat(s.response(0, 3, 4)).isCloseTo(0.3f, org.assertj.core.api.Assertions.within(1e-5f));
-        assertThat(s.activeFraction(1, 2, 4)).isEqualTo(ResponseQuantisation.fraction(128)); // round(0.5 * 255)
+        assertThat(s.activeFractionSum(2, 4)).isEqualTo(1.5f); // 0.5 on each of the 3 rows
+        assertThat(s.activeFractionSum(0, 4)).isZero();
     }
 
     @Test
@@ -91,7 +92,7 @@ class SnapshotCodecRoundTripTest {
     void headerStartsWithMagicThenVersionBigEndian() {
         byte[] bytes = SnapshotCodec.encode(Snapshots.simple(2, 1, true));
         assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("FWS1");
-        assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 1);
+        assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 2);
         assertThat(ByteBuffer.wrap(bytes).getShort(6)).isEqualTo((short) 3);
         assertThat(ByteBuffer.wrap(bytes).getInt(64)).as("C at offset 64").isEqualTo(2);
     }

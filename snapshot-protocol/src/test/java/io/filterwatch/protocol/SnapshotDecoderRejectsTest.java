@@ -26,13 +26,13 @@ class SnapshotDecoderRejectsTest {
 
     @Test
     void unknownVersion() {
-        rejects(withShort(valid, VERSION, 2)).hasMessage("unknown version 2, this decoder reads version 1");
+        rejects(withShort(valid, VERSION, 3)).hasMessage("unknown version 3, this decoder reads versions 1 and 2");
         rejects(withShort(valid, VERSION, 0)).hasMessageContaining("unknown version 0");
     }
 
     @Test
     void unknownFlags() {
-        rejects(withShort(valid, FLAGS, 0x8002)).hasMessage("unknown flags 0x8002 (version 1 knows 0x0003)");
+        rejects(withShort(valid, FLAGS, 0x8002)).hasMessage("unknown flags 0x8002 (version 2 knows 0x0003)");
     }
 
     @Test
@@ -56,8 +56,8 @@ class SnapshotDecoderRejectsTest {
                 .hasMessage("truncated record: gamma needs 16 bytes at offset " + gamma + " but only 5 are left");
         rejects(truncated(valid, 20)).hasMessage("truncated record: fixed header needs 84 bytes at offset 8 but only 12 are left");
         int sample = column(valid, SAMPLE_SECTION);
-        rejects(truncated(valid, valid.length - 1)).hasMessage("truncated record: sample responses and active fractions needs 36 bytes at offset "
-                + (sample + 8 + 16) + " but only 35 are left");
+        rejects(truncated(valid, valid.length - 1)).hasMessage("truncated record: sample responses needs 24 bytes at offset "
+                + (sample + 8 + 16 + 16) + " but only 23 are left");
     }
 
     @Test
@@ -77,7 +77,7 @@ class SnapshotDecoderRejectsTest {
         long before = usedHeap();
         int sample = column(valid, SAMPLE_SECTION);
         rejects(withInt(valid, FILTER_COUNT, 65_536)).hasMessageStartingWith("truncated record: paramCount needs 262144 bytes");
-        rejects(withInt(valid, sample, 4096)).hasMessageStartingWith("truncated record: sample responses and active fractions needs 49152 bytes");
+        rejects(withInt(valid, sample, 4096)).hasMessageStartingWith("truncated record: sample responses needs 32768 bytes");
         assertThat(usedHeap() - before).isLessThan(64L << 20);
     }
 
@@ -158,6 +158,11 @@ class SnapshotDecoderRejectsTest {
         rejects(withFloat(valid, scales + 8, Float.POSITIVE_INFINITY)).hasMessage("sample scale[2] = Infinity is not allowed: must be 0 or finite and > 1e-12");
         rejects(withFloat(valid, scales + 8, -1f)).hasMessage("sample scale[2] = -1.0 is not allowed: must be 0 or finite and > 1e-12");
         rejects(withFloat(valid, scales + 8, 1e-12f)).hasMessage("sample scale[2] = 1.0E-12 is not allowed: must be 0 or finite and > 1e-12");
+        int sums = scales + 16; // active-fraction sums over N = 3 rows: [0, 3]
+        rejects(withFloat(valid, sums + 4, Float.NaN)).hasMessage("activeFractionSum[1] = NaN is not allowed: must be in [0, N = 3]");
+        rejects(withFloat(valid, sums, -0.5f)).hasMessage("activeFractionSum[0] = -0.5 is not allowed: must be in [0, N = 3]");
+        rejects(withFloat(valid, sums + 12, 3.0001f)).hasMessage("activeFractionSum[3] = 3.0001 is not allowed: must be in [0, N = 3]");
+        assertThat(SnapshotCodec.decode(withFloat(valid, sums + 12, 3f)).sample().activeFractionSum(3, 4)).isEqualTo(3f);
     }
 
     @Test
@@ -173,12 +178,12 @@ class SnapshotDecoderRejectsTest {
     void sampleCodesThatNoEncoderProduces() {
         // simple(4, 3): filter 0 is dead (scale 0, codes 0); filter 3 has scale 0.9, codes up to 65535.
         int scales = column(valid, SAMPLE_SECTION) + 8;
-        int codes = scales + 16;
+        int codes = scales + 16 + 16; // after the scales and the active-fraction sums
         rejects(withShort(valid, codes, 5)).hasMessage("response code 5 at (n=0, f=0) is non-zero but the filter's sample scale is 0 (no active response)");
         // At scale 1e-10 an active response (> 1e-12) is at least 1% of the scale: codes 2..656 cannot occur.
         ResponseSample tiny = new ResponseSample(2, new float[] {1e-10f, 0f}, new float[] {1f, 0f}, 0);
         byte[] small = SnapshotCodec.encode(Snapshots.build(Snapshots.context(), new LayerInfo("c", 0, 1, 1, 1), false, tiny, 2, f -> 1f));
-        int smallCodes = column(small, SAMPLE_SECTION) + 8 + 4;
+        int smallCodes = column(small, SAMPLE_SECTION) + 8 + 4 + 4;
         assertThat(SnapshotCodec.decode(withShort(small, smallCodes + 2, 656)).sample().responses()[1]).isGreaterThan(1e-12f);
         rejects(withShort(small, smallCodes + 2, 2))
                 .hasMessage("response code 2 at (n=1, f=0) is below 656, the smallest code of an active response at scale 1.0E-10");

@@ -98,7 +98,7 @@ class SnapshotEncoderRejectsTest {
     }
 
     private static LayerSnapshot quantised(float[] scales, char[] codes, int nonFinite) {
-        QuantisedSample sample = new QuantisedSample(2, scales, codes, new byte[codes.length], nonFinite);
+        QuantisedSample sample = new QuantisedSample(2, scales, codes, new float[scales.length], nonFinite);
         return Snapshots.build(context(), LAYER, false, sample, 10, f -> 1f);
     }
 

@@ -16,11 +16,11 @@ import io.filterwatch.protocol.ResponseQuantisation;
  * per-snapshot aggregates (every training sample) and, up to {@code maxSampleRows} rows, the
  * sampled responses (for selectivity), and maintains the per-filter window sums.
  *
- * <p>Selectivity counts depend on the window max M_f, which moves as the window slides; each
- * entry therefore caches its count of responses below 1e-3 M_f together with the threshold it
- * was counted at, and only filters whose threshold changed are recounted. Sampled responses stay
- * in wire form (u16 codes, {@link QuantisedSample}): every test on them is an integer comparison
- * against {@link ResponseQuantisation#firstCodeNotBelow}, exactly the test on the decoded values.
+ * <p>Selectivity counts depend on the window max M_f, which moves as the window slides, so they
+ * are recounted on every snapshot from per-chunk summaries (see {@link Chunk}): O(C) per chunk,
+ * not O(N C). Sampled responses stay in wire form (u16 codes, {@link QuantisedSample}): every test
+ * on them is an integer comparison against {@link ResponseQuantisation#firstCodeNotBelow}, or a
+ * comparison with a decoded code, exactly the test on the decoded values.
  */
 public final class ActivityWindow {
     private final int c;
@@ -33,7 +33,7 @@ public final class ActivityWindow {
     private final long[] active;
     private final double[] responseSum;
     private final long[] below;
-    private final long[] activeFractionCodeSum;
+    private final double[] activeFractionSum;
     private final double[] threshold;
 
     public ActivityWindow(int filterCount, int maxSampleRows) {
@@ -43,7 +43,7 @@ public final class ActivityWindow {
         this.active = new long[c];
         this.responseSum = new double[c];
         this.below = new long[c];
-        this.activeFractionCodeSum = new long[c];
+        this.activeFractionSum = new double[c];
         this.threshold = new double[c];
     }
 
@@ -86,7 +86,7 @@ public final class ActivityWindow {
         Arrays.fill(max, 0.0);
         Arrays.fill(active, 0L);
         Arrays.fill(responseSum, 0.0);
-        Arrays.fill(activeFractionCodeSum, 0L);
+        Arrays.fill(activeFractionSum, 0.0);
         Arrays.fill(below, 0L);
         sampleRows = 0;
         for (Entry e : entries) {
@@ -98,7 +98,7 @@ public final class ActivityWindow {
             if (e.rows > 0) {
                 sampleRows += e.rows;
                 for (int f = 0; f < c; f++) {
-                    activeFractionCodeSum[f] += e.fractionCodeSum[f];
+                    activeFractionSum[f] += e.activeFractionSum[f];
                 }
             }
         }
@@ -150,9 +150,9 @@ public final class ActivityWindow {
         return below[f];
     }
 
-    /** Sum over the sampled rows of the fraction of spatial positions active (as decoded: code / 255). */
+    /** Sum over the sampled rows of the fraction of spatial positions active (the workers' per-filter sums, added). */
     public double activeFractionSum(int f) {
-        return activeFractionCodeSum[f] / (double) ResponseQuantisation.FRACTION_LEVELS;
+        return activeFractionSum[f];
     }
 
     /** The newest snapshot's activity rate of f (activeCount / samplesSeen), NaN if it saw no sample. */
@@ -172,7 +172,7 @@ public final class ActivityWindow {
         int rows;
         /** Max of the sampled responses (the workers' scales); kept when the rows are dropped. */
         final float[] sampledMax;
-        long[] fractionCodeSum;
+        double[] activeFractionSum;
         Chunk[] chunks;
 
         Entry(long step, ActivationAggregates a, List<QuantisedSample> samples, int c) {
@@ -190,17 +190,21 @@ public final class ActivityWindow {
                 }
             }
             if (rows > 0) {
-                fractionCodeSum = new long[c];
+                activeFractionSum = new double[c];
                 chunks = new Chunk[samples.size()];
                 for (int i = 0; i < chunks.length; i++) {
-                    chunks[i] = new Chunk(samples.get(i), fractionCodeSum);
+                    QuantisedSample s = samples.get(i);
+                    chunks[i] = new Chunk(s);
+                    for (int f = 0; f < c; f++) {
+                        activeFractionSum[f] += s.activeFractionSums()[f];
+                    }
                 }
             }
         }
 
         void dropSample() {
             rows = 0;
-            fractionCodeSum = null;
+            activeFractionSum = null;
             chunks = null;
             // sampledMax stays: it is part of M_f, which must not jump when rows are trimmed
         }
@@ -224,13 +228,15 @@ public final class ActivityWindow {
         final int[] zeros;
         /** Per filter: the decoded value of its smallest non-zero code; +inf when it has none. */
         final double[] smallestActive;
-        /** Per filter, filled on the first count that needs it: the filter's codes, contiguous. */
-        final char[][] columns;
-        /** Per filter: the threshold of the last slow count, and its result (allocated on the first). */
+        /**
+         * Allocated on the first slow count, per filter: its codes, contiguous (copied on its first
+         * slow count), and the threshold and result of its last slow count.
+         */
+        char[][] columns;
         double[] countedAt;
         int[] countedBelow;
 
-        Chunk(QuantisedSample s, long[] fractionCodeSum) {
+        Chunk(QuantisedSample s) {
             c = s.filterCount();
             n = s.sampleCount();
             scales = s.scales();
@@ -245,8 +251,6 @@ public final class ActivityWindow {
                 smallestActive[f] = code > ResponseQuantisation.MAX_CODE
                         ? Double.POSITIVE_INFINITY : ResponseQuantisation.decodedValue(scales[f], code);
             }
-            addFractionCodes(s.fractionCodes(), c, fractionCodeSum);
-            columns = new char[c][];
         }
 
         /**
@@ -260,19 +264,6 @@ public final class ActivityWindow {
                     zeros[f] += (q - 1) >>> 31;
                     smallestMinusOne[f] = (char) Math.min(smallestMinusOne[f], (char) (q - 1));
                 }
-            }
-        }
-
-        /** Adds each filter's fraction codes to its sum: a separate pass, because this one the JIT vectorises. */
-        private static void addFractionCodes(byte[] fractions, int c, long[] sums) {
-            int[] sum = new int[c]; // <= 4096 rows x 255: fits
-            for (int row = 0; row < fractions.length; row += c) {
-                for (int f = 0; f < c; f++) {
-                    sum[f] += fractions[row + f] & 0xFF;
-                }
-            }
-            for (int f = 0; f < c; f++) {
-                sums[f] += sum[f];
             }
         }
 
@@ -290,6 +281,7 @@ public final class ActivityWindow {
         /** The slow case: t above the smallest non-zero response. The last count is kept, per filter. */
         private int countColumnBelow(int f, double t) {
             if (countedAt == null) {
+                columns = new char[c][];
                 countedAt = new double[c]; // 0: not counted yet (t > 0 here)
                 countedBelow = new int[c];
             }

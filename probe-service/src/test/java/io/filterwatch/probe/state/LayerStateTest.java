@@ -66,9 +66,8 @@ class LayerStateTest {
         assertThat(f0.activityRate()).isEqualTo(0.8);
         assertThat(f0.meanResponse()).isEqualTo(0.6);
         assertThat(f0.selectivity()).isEqualTo(0.5);
-        // spatial: (0.5 + 0.25 + 0 + 0.75) / 4 = 0.375, as the wire carries it: codes round(255 a)
-        // = 128, 64, 0, 191 -> (128 + 64 + 0 + 191) / 255 / 4
-        assertThat(f0.spatialActivity()).isEqualTo((128 + 64 + 0 + 191) / 255.0 / 4);
+        // spatial: (0.5 + 0.25 + 0 + 0.75) / 4 = 0.375 (the wire carries the sum 1.5, exactly)
+        assertThat(f0.spatialActivity()).isEqualTo(0.375);
         // gamma: 1e-3 * 0.5 / 1e-4 = 5; beta: 1e-3 * 0.1 / 2e-4 = 0.5; w: 1e-3 * 2 / 1e-5 = 200
         assertThat(f0.gammaDominance()).isCloseTo(5.0, within(rel(5)));
         assertThat(f0.betaDominance()).isCloseTo(0.5, within(rel(0.5)));
@@ -85,8 +84,8 @@ class LayerStateTest {
         assertThat(f1.activityRate()).isEqualTo(1.0);
         assertThat(f1.meanResponse()).isEqualTo(0.2);
         assertThat(f1.selectivity()).isEqualTo(0.25);
-        // spatial: (0.25 + 1 + 0.5 + 0.25) / 4 = 0.5; on the wire codes 64, 255, 128, 64
-        assertThat(f1.spatialActivity()).isEqualTo((64 + 255 + 128 + 64) / 255.0 / 4);
+        // spatial: (0.25 + 1 + 0.5 + 0.25) / 4 = 0.5
+        assertThat(f1.spatialActivity()).isEqualTo(0.5);
         // gamma: pull 5e-7 against a zero gradient -> the cap
         assertThat(f1.gammaDominance()).isEqualTo(Definitions.DOMINANCE_CAP);
         // beta: 1e-3 * 0.2 / 1e-3 = 0.2; w: 1e-3 * 1 / 1e-3 = 1
@@ -186,8 +185,8 @@ class LayerStateTest {
         assertThat(f1.deadByActivation()).isFalse();
         assertThat(f1.selectivity()).isEqualTo(0.75);
         assertThat(f1.activityRate()).isEqualTo(0.25);
-        // spatial f1: (0 + 0 + 0.25 + 0) / 4, with 0.25 carried as code 64 of 255
-        assertThat(f1.spatialActivity()).isEqualTo(64 / 255.0 / 4);
+        // spatial f1: (0 + 0 + 0.25 + 0) / 4
+        assertThat(f1.spatialActivity()).isEqualTo(0.0625);
         assertThat(f1.state()).isEqualTo(FilterState.REVIVED);
         assertThat(f1.stateSinceStep()).isEqualTo(300);
         assertThat(o3.layerStats().get(0).revived()).isEqualTo(1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import io.filterwatch.protocol.LayerSnapshot;
+import io.filterwatch.protocol.ResponseSample;
 import io.filterwatch.trainer.TinyNet;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
@@ -70,7 +71,7 @@ class CaptureMatchesHandComputationTest {
                 active += r > 1e-12 ? 1 : 0;
                 sum += r;
                 assertThat((double) s.sample().response(n, f, 2)).as("r(%d,%d)", n, f).isCloseTo(r, within(TOL));
-                assertThat((double) s.sample().activeFraction(n, f, 2)).isCloseTo(activeFraction(out[n][f]), within(1e-6));
+                assertThat((double) ((ResponseSample) s.sample()).activeFraction(n, f, 2)).isCloseTo(activeFraction(out[n][f]), within(1e-6));
             }
             // Three steps over the same four samples (in other orders: BN statistics are the same).
             assertThat((double) s.activity().maxResponse()[f]).isCloseTo(max, within(TOL));
