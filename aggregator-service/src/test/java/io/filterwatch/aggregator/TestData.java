@@ -36,11 +36,13 @@ public final class TestData {
         return layer(run, layer, index, step, filters, dead, 0, "adam", 0.5, 0);
     }
 
+    /** gamma and beta travel as floats (the trainer's values), so they are rounded to float here, as the probe's are. */
     public static FilterStat filter(String run, String layer, int index, int filter, long step, FilterState state,
                                     boolean deadByActivation, double gamma, double beta) {
+        float g = (float) gamma;
         return new FilterStat(run, layer, index, filter, step, (int) (step / 1000), time(step), state, step,
-                deadByActivation, Math.abs(gamma) < 1e-3, 1000, deadByActivation ? 0.0 : 1.0, deadByActivation ? 0.0 : 0.8,
-                deadByActivation ? 1.0 : 0.2, deadByActivation ? null : 0.4, deadByActivation ? 0.0 : 0.3, gamma, beta, 1.5,
+                deadByActivation, Math.abs(g) < 1e-3, 1000, deadByActivation ? 0f : 1f, deadByActivation ? 0.0 : 0.8,
+                deadByActivation ? 1.0 : 0.2, deadByActivation ? null : 0.4, deadByActivation ? 0.0 : 0.3, g, (float) beta, 1.5f,
                 2.0, 1.1, 50.0, null, false);
     }
 

@@ -4,6 +4,11 @@ package io.filterwatch.protocol;
  * Per-filter statistics, probe to aggregator (JSON on {@link Topics#FILTER_STATS}). Emitted when
  * the filter's state changes or its values move beyond a tolerance, and on periodic full refreshes.
  * Formulas: {@code docs/metrics.md}. Nullable numbers are undefined, never NaN (JSON has none).
+ *
+ * <p>{@code windowMaxResponse}, {@code gamma}, {@code beta} and {@code weightNorm} are {@code float}:
+ * they are the trainer's float32 values (or maxima of them), so JSON carries the float's shortest
+ * digits (0.3, not the widened double's 0.30000001192092896) and reads them back bit-exactly. The
+ * other numbers are computed in double.
  */
 public record FilterStat(
         String runId,
@@ -18,14 +23,14 @@ public record FilterStat(
         boolean deadByActivation,
         boolean deadByScale,
         long windowSamples,
-        double windowMaxResponse,
+        float windowMaxResponse,
         double activityRate,
         Double selectivity,
         Double spatialActivity,
         double meanResponse,
-        double gamma,
-        double beta,
-        double weightNorm,
+        float gamma,
+        float beta,
+        float weightNorm,
         Double gammaDominance,
         Double betaDominance,
         Double weightDominance,

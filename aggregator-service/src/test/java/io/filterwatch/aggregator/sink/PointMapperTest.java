@@ -23,7 +23,9 @@ class PointMapperTest {
     void filterStatHasStateAsStringAndCode() {
         String line = PointMapper.filterStat(TestData.filter("run-1", "conv2", 1, 17, 300, FilterState.DEAD, true, 5e-4, -0.2));
         assertThat(line).startsWith("filter_stats,filter=17,layer=conv2,run=run-1 ");
-        assertThat(line).contains("state=\"DEAD\"", "state_code=2i", "dead_by_activation=1i", "dead_by_scale=1i", "gamma=5.0E-4");
+        // gamma is the float 5e-4f; the InfluxDB field is that float widened to double, as the probe's gamma always was
+        assertThat(line).contains("state=\"DEAD\"", "state_code=2i", "dead_by_activation=1i", "dead_by_scale=1i",
+                "gamma=5.000000237487257E-4", "beta=-0.20000000298023224", "weight_norm=1.5");
         assertThat(line).doesNotContain("spatial_activity").doesNotContain("adaptive_decay_ratio");
     }
 

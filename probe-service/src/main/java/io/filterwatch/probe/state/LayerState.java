@@ -144,12 +144,16 @@ public final class LayerState {
         return false;
     }
 
+    /**
+     * The window max, gamma, beta and ||w|| are float values widened to double (the snapshot's float
+     * columns and maxima of them), so narrowing them back is exact; FilterStat carries them as floats.
+     */
     private FilterStat filterStat(LayerSnapshot s, int f, LayerMetrics m, boolean refresh) {
         var ctx = s.context();
         return new FilterStat(ctx.runId(), s.layer().name(), s.layer().index(), f, ctx.step(), ctx.epoch(),
                 ctx.wallClockMillis(), state[f], since[f], m.deadByActivation[f], m.deadByScale[f], m.windowSamples,
-                m.windowMax[f], m.activityRate[f], orNull(m.selectivity[f]), orNull(m.spatialActivity[f]),
-                m.meanResponse[f], m.gamma[f], m.beta[f], m.weightNorm[f], orNull(m.gammaDominance[f]),
+                (float) m.windowMax[f], m.activityRate[f], orNull(m.selectivity[f]), orNull(m.spatialActivity[f]),
+                m.meanResponse[f], (float) m.gamma[f], (float) m.beta[f], (float) m.weightNorm[f], orNull(m.gammaDominance[f]),
                 orNull(m.betaDominance[f]), orNull(m.weightDominance[f]), orNull(m.adaptiveDecayRatio[f]), refresh);
     }
 

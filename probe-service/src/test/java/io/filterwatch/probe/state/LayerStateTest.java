@@ -62,7 +62,7 @@ class LayerStateTest {
         assertThat(f0.deadByActivation()).isFalse();
         assertThat(f0.deadByScale()).isFalse();
         assertThat(f0.windowSamples()).isEqualTo(10);
-        assertThat(f0.windowMaxResponse()).isEqualTo(2.0);
+        assertThat(f0.windowMaxResponse()).isEqualTo(2f);
         assertThat(f0.activityRate()).isEqualTo(0.8);
         assertThat(f0.meanResponse()).isEqualTo(0.6);
         assertThat(f0.selectivity()).isEqualTo(0.5);
@@ -177,7 +177,7 @@ class LayerStateTest {
                 .sample(2, f(0.2f, 0.3f, 0.0001f, 0f), f(1f, 0.25f, 1f, 0f)).build());
         FilterStat f0 = o3.filterStats().get(0);
         FilterStat f1 = o3.filterStats().get(1);
-        assertThat(f0.windowMaxResponse()).isCloseTo(0.2, within(1e-7));
+        assertThat(f0.windowMaxResponse()).isEqualTo(0.2f); // the sampled max itself, a float
         assertThat(f0.selectivity()).isEqualTo(0.25);
         assertThat(f0.activityRate()).isEqualTo(1.0);
         // spatial f0: s2 rows 1, 1; s3 rows 1, 1 -> 1.0
