@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.filterwatch.probe.ProbeSettings;
+import io.filterwatch.probe.stats.EmittedValues;
 import io.filterwatch.probe.stats.LayerMetrics;
 import io.filterwatch.probe.stats.LayerSummary;
 import io.filterwatch.probe.stats.NumericHealth;
-import io.filterwatch.probe.stats.OutputPolicy;
 import io.filterwatch.probe.stats.StateRules;
 import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.FilterState;
@@ -38,7 +38,7 @@ public final class LayerState {
     private final int[] inState;
     private final double[] previousAbsGamma;
     private final double[] previousActivity;
-    private final Emitted emitted;
+    private final EmittedValues emitted;
 
     private long mergedSnapshots;
     private long lastStep = Long.MIN_VALUE;
@@ -56,7 +56,7 @@ public final class LayerState {
         this.inState = new int[c];
         this.previousAbsGamma = new double[c];
         this.previousActivity = new double[c];
-        this.emitted = new Emitted(c);
+        this.emitted = new EmittedValues(c, settings);
     }
 
     public int filterCount() {
@@ -101,10 +101,11 @@ public final class LayerState {
         window.add(s.context().step(), s.activity(), m.samples(), target);
         LayerMetrics metrics = LayerMetrics.compute(s, window, target, settings.adamEpsilon());
         boolean refresh = mergedSnapshots % settings.refreshEvery() == 0;
+        emitted.compare(metrics, !refresh); // a refresh emits every filter without asking
         long step = s.context().step();
         for (int f = 0; f < c; f++) {
             boolean changed = advance(f, metrics, step);
-            if (refresh || changed || emitted.moved(f, metrics, state[f], settings)) {
+            if (refresh || changed || emitted.moved(f, metrics, state[f])) {
                 emitted.record(f, metrics, state[f]);
                 out.add(filterStat(s, f, metrics, refresh));
             }
@@ -159,69 +160,5 @@ public final class LayerState {
 
     private static Double orNull(double x) {
         return Double.isNaN(x) ? null : x;
-    }
-
-    /** The values of the FilterStat last emitted per filter, for the tolerance test. */
-    private static final class Emitted {
-        final FilterState[] state;
-        final boolean[] byActivation, byScale;
-        final double[] gamma, beta, weightNorm, meanResponse, windowMax;
-        final double[] activity, selectivity, spatial;
-        final double[] gammaDom, betaDom, weightDom, decay;
-
-        Emitted(int c) {
-            state = new FilterState[c];
-            byActivation = new boolean[c];
-            byScale = new boolean[c];
-            gamma = new double[c];
-            beta = new double[c];
-            weightNorm = new double[c];
-            meanResponse = new double[c];
-            windowMax = new double[c];
-            activity = new double[c];
-            selectivity = new double[c];
-            spatial = new double[c];
-            gammaDom = new double[c];
-            betaDom = new double[c];
-            weightDom = new double[c];
-            decay = new double[c];
-        }
-
-        boolean moved(int f, LayerMetrics m, FilterState now, ProbeSettings s) {
-            double rel = s.relativeTolerance(), abs = s.fractionTolerance(), factor = s.dominanceFactor();
-            return state[f] != now
-                    || byActivation[f] != m.deadByActivation[f]
-                    || byScale[f] != m.deadByScale[f]
-                    || OutputPolicy.relativeMoved(m.gamma[f], gamma[f], rel)
-                    || OutputPolicy.relativeMoved(m.beta[f], beta[f], rel)
-                    || OutputPolicy.relativeMoved(m.weightNorm[f], weightNorm[f], rel)
-                    || OutputPolicy.relativeMoved(m.meanResponse[f], meanResponse[f], rel)
-                    || OutputPolicy.relativeMoved(m.windowMax[f], windowMax[f], rel)
-                    || OutputPolicy.absoluteMoved(m.activityRate[f], activity[f], abs)
-                    || OutputPolicy.sampledFractionMoved(m.selectivity[f], selectivity[f], abs, m.sampleRows)
-                    || OutputPolicy.sampledFractionMoved(m.spatialActivity[f], spatial[f], abs, m.sampleRows)
-                    || OutputPolicy.factorMoved(m.gammaDominance[f], gammaDom[f], factor)
-                    || OutputPolicy.factorMoved(m.betaDominance[f], betaDom[f], factor)
-                    || OutputPolicy.factorMoved(m.weightDominance[f], weightDom[f], factor)
-                    || OutputPolicy.factorMoved(m.adaptiveDecayRatio[f], decay[f], factor);
-        }
-
-        void record(int f, LayerMetrics m, FilterState now) {
-            state[f] = now;
-            byActivation[f] = m.deadByActivation[f];
-            byScale[f] = m.deadByScale[f];
-            gamma[f] = m.gamma[f];
-            beta[f] = m.beta[f];
-            weightNorm[f] = m.weightNorm[f];
-            meanResponse[f] = m.meanResponse[f];
-            windowMax[f] = m.windowMax[f];
-            activity[f] = m.activityRate[f];
-            selectivity[f] = m.selectivity[f];
-            spatial[f] = m.spatialActivity[f];
-            gammaDom[f] = m.gammaDominance[f];
-            betaDom[f] = m.betaDominance[f];
-            weightDom[f] = m.weightDominance[f];
-            decay[f] = m.adaptiveDecayRatio[f];
-        }
     }
 }

@@ -50,6 +50,8 @@ public final class WorkerMerge {
     private final TreeMap<Integer, LayerSnapshot> pending = new TreeMap<>();
     private long lastMergedStep = Long.MIN_VALUE;
     private java.util.Set<Integer> lastMergedRanks = java.util.Set.of();
+    /** The merged snapshots' sample, made once (C floats per snapshot otherwise): it is empty and never written. */
+    private QuantisedSample emptySample = QuantisedSample.empty(0);
 
     public WorkerMerge(int configuredWorkers) {
         this.configuredWorkers = configuredWorkers;
@@ -110,7 +112,10 @@ public final class WorkerMerge {
         for (LayerSnapshot s : byRank) {
             samples.add(s.sample().quantised(c));
         }
-        return new Merged(merge(byRank), byRank.size(), List.copyOf(samples));
+        if (emptySample.filterCount() != c) {
+            emptySample = QuantisedSample.empty(c);
+        }
+        return new Merged(merge(byRank, emptySample), byRank.size(), List.copyOf(samples));
     }
 
     /**
@@ -119,14 +124,14 @@ public final class WorkerMerge {
      * gamma and beta averaged (the all-reduced gradient); gradient norms averaged (an upper bound
      * of the norm of the averaged gradient); samples and active counts and response sums summed;
      * max responses maxed. The merged snapshot's sample is empty: the workers' samples travel
-     * beside it ({@link Merged#samples}).
+     * beside it ({@link Merged#samples}); {@code emptySample} is that empty sample.
      */
-    static LayerSnapshot merge(List<LayerSnapshot> byRank) {
+    static LayerSnapshot merge(List<LayerSnapshot> byRank, QuantisedSample emptySample) {
         LayerSnapshot first = byRank.get(0);
         int c = first.filterCount();
         if (byRank.size() == 1) {
             return new LayerSnapshot(first.context(), first.layer(), first.params(), first.gradients(),
-                    first.activity(), QuantisedSample.empty(c));
+                    first.activity(), emptySample);
         }
         int w = byRank.size();
         float[] gradGamma = new float[c];
@@ -161,7 +166,7 @@ public final class WorkerMerge {
         return new LayerSnapshot(first.context(), first.layer(), first.params(),
                 new FilterGradients(gradGamma, gradBeta, gradWeight, g0.rmsGamma(), g0.rmsBeta(), g0.rmsWeight()),
                 new ActivationAggregates(windowStart, samples, max, active, sum),
-                QuantisedSample.empty(c));
+                emptySample);
     }
 
     /** Snapshots waiting, by rank (for tests and the status endpoint). */

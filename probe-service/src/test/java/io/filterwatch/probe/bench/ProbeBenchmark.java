@@ -46,9 +46,9 @@ import io.filterwatch.protocol.TrainingContext;
  * policy), Kafka I/O excluded. Next to it: decode alone, and a memory-bandwidth baseline (a copy
  * of 64 MiB, reported as bytes copied per second), measured in the same run.
  *
- * <p>Records: a ring of 128 distinct encoded snapshots of one layer (N = 128 sampled rows,
+ * <p>Records: a ring of 384 distinct encoded snapshots of one layer (N = 128 sampled rows,
  * 6,400 samples each, Adam, 1-20% of filters silent); when the ring wraps the processor starts
- * afresh (steps must rise), so 8 of every 128 snapshots run with a part-filled window.
+ * afresh (steps must rise), so 8 of every 384 snapshots run with a part-filled window.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
