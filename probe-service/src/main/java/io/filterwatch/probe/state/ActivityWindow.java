@@ -229,8 +229,8 @@ public final class ActivityWindow {
         /** Per filter: the decoded value of its smallest non-zero code; +inf when it has none. */
         final double[] smallestActive;
         /**
-         * Allocated on the first slow count, per filter: its codes, contiguous (copied on its first
-         * slow count), and the threshold and result of its last slow count.
+         * Allocated before the first slow count, per filter: its codes, contiguous (copied before
+         * its first slow count), and the threshold and result of its last slow count.
          */
         char[][] columns;
         double[] countedAt;
@@ -269,6 +269,7 @@ public final class ActivityWindow {
 
         /** Adds to below[f], for every filter, this chunk's rows whose decoded response is below threshold[f]. */
         void addCountsBelow(double[] threshold, long[] below) {
+            copyColumnsForSlowCounts(threshold);
             for (int f = 0; f < c; f++) {
                 double t = threshold[f];
                 if (!(t > 0.0)) {
@@ -278,35 +279,54 @@ public final class ActivityWindow {
             }
         }
 
-        /** The slow case: t above the smallest non-zero response. The last count is kept, per filter. */
-        private int countColumnBelow(int f, double t) {
-            if (countedAt == null) {
+        /**
+         * Copies out, in one sweep over the rows, the columns of the filters about to need their
+         * first slow count: row by row the sweep reads each cache line once, where copying the
+         * columns one by one would read a line per code.
+         */
+        private void copyColumnsForSlowCounts(double[] threshold) {
+            int[] pending = new int[0];
+            int k = 0;
+            for (int f = 0; f < c; f++) {
+                if (threshold[f] > smallestActive[f] && (columns == null || columns[f] == null)) {
+                    if (k == pending.length) {
+                        pending = Arrays.copyOf(pending, Math.max(16, 2 * k));
+                    }
+                    pending[k++] = f;
+                }
+            }
+            if (k == 0) {
+                return;
+            }
+            if (columns == null) {
                 columns = new char[c][];
                 countedAt = new double[c]; // 0: not counted yet (t > 0 here)
                 countedBelow = new int[c];
             }
-            if (countedAt[f] != t) {
-                int qt = ResponseQuantisation.firstCodeNotBelow(scales[f], t);
-                int n = 0;
-                for (char q : column(f)) {
-                    n += (q - qt) >>> 31;
-                }
-                countedAt[f] = t;
-                countedBelow[f] = n;
+            char[][] copies = new char[k][];
+            for (int j = 0; j < k; j++) {
+                copies[j] = new char[n];
+                columns[pending[j]] = copies[j];
             }
-            return countedBelow[f];
+            for (int row = 0, base = 0; row < n; row++, base += c) {
+                for (int j = 0; j < k; j++) {
+                    copies[j][row] = codes[base + pending[j]];
+                }
+            }
         }
 
-        private char[] column(int f) {
-            char[] column = columns[f];
-            if (column == null) {
-                column = new char[n];
-                for (int i = 0, k = f; i < n; i++, k += c) {
-                    column[i] = codes[k];
+        /** The slow case: t above the smallest non-zero response, its column copied. The last count is kept. */
+        private int countColumnBelow(int f, double t) {
+            if (countedAt[f] != t) {
+                int qt = ResponseQuantisation.firstCodeNotBelow(scales[f], t);
+                int below = 0;
+                for (char q : columns[f]) {
+                    below += (q - qt) >>> 31;
                 }
-                columns[f] = column;
+                countedAt[f] = t;
+                countedBelow[f] = below;
             }
-            return column;
+            return countedBelow[f];
         }
     }
 }
