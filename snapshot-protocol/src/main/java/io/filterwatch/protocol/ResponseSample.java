@@ -57,7 +57,11 @@ public record ResponseSample(int sampleCount, float[] responses, float[] activeF
 
     @Override
     public float activeFractionSum(int f, int filterCount) {
-        return ResponseQuantisation.activeFractionSums(activeFraction, sampleCount, filterCount)[f];
+        double sum = 0; // in row order, as ResponseQuantisation.activeFractionSums adds them
+        for (int i = f; i < sampleCount * filterCount; i += filterCount) {
+            sum += activeFraction[i];
+        }
+        return (float) sum;
     }
 
     @Override

@@ -53,7 +53,8 @@ class SnapshotCodecPropertiesTest {
             for (int s = 0; s < n; s++) {
                 sum += ((ResponseSample) original).activeFraction(s, f, c);
             }
-            assertThat(decoded.activeFractionSum(f, c)).isEqualTo((float) sum).isBetween(0f, (float) n);
+            assertThat(decoded.activeFractionSum(f, c)).isEqualTo((float) sum).isBetween(0f, (float) n)
+                    .isEqualTo(original.activeFractionSum(f, c));
         }
     }
 
