@@ -1,5 +1,7 @@
 package io.filterwatch.protocol;
 
+import java.util.Arrays;
+
 /**
  * How sampled responses r(n,f) travel on the wire: as u16 codes relative to the filter's maximum over
  * the sample, S_f, so that both of the paper's tests stay decidable after decoding.
@@ -17,6 +19,11 @@ package io.filterwatch.protocol;
  * half-step bound. The max code decodes to S_f exactly, so re-encoding decoded values is the identity.
  * Active fractions are not sent per sample: only their per-filter sum over the N samples (see
  * {@link #activeFractionSums}), which is all a consumer uses.
+ *
+ * <p>Each filter's N codes travel together and sorted (format version 3): every metric on the sample
+ * is a per-filter count (zeros, codes below a threshold) or extreme, and on a sorted column each is a
+ * binary search, where row order would need a pass over all N x C codes for every one. Which sample
+ * gave which response is not kept; no metric uses it.
  */
 public final class ResponseQuantisation {
     /** Equal steps between code 1 (value 0, clamped to {@link #MIN_ACTIVE_RESPONSE}) and code 65535 (value S_f). */
@@ -59,12 +66,13 @@ public final class ResponseQuantisation {
         for (int f = 0; f < c; f++) {
             encodeFactors[f] = encodeFactor(scales[f]);
         }
-        char[] codes = new char[n * c];
+        char[] rowMajor = new char[n * c];
         for (int row = 0; row < n * c; row += c) {
             for (int f = 0; f < c; f++) {
-                codes[row + f] = (char) code(responses[row + f], encodeFactors[f]);
+                rowMajor[row + f] = (char) code(responses[row + f], encodeFactors[f]);
             }
         }
+        char[] codes = columnsFromRows(rowMajor, n, c);
         return new QuantisedSample(n, scales, codes, activeFractionSums(sample.activeFraction(), n, c),
                 sample.nonFiniteCount());
     }
@@ -90,75 +98,134 @@ public final class ResponseQuantisation {
 
     /**
      * The rules a set of codes must follow to be what an encoder emits (shared by encoder and decoder):
-     * valid scales; no code between 1 and the smallest active code of its scale (and none above 0 at
-     * scale 0); the max code present for every filter with a scale above 0; at least as many zero
-     * codes as non-finite responses (those were sent as 0).
+     * valid scales; each filter's N codes in non-decreasing order; no code between 1 and the smallest
+     * active code of its scale (and none above 0 at scale 0); the max code present for every filter
+     * with a scale above 0; at least as many zero codes as non-finite responses (those were sent as 0).
+     * One pass over the N x C codes (the order); the rest is O(C log N) on the sorted columns.
      */
     static void checkCodes(Rejector reject, QuantisedSample sample) {
         float[] scales = sample.scales();
         int c = scales.length;
-        // smallest allowed (code - 1), compared unsigned, so code 0 always passes
-        int[] smallestActiveIndex = new int[c];
+        int n = sample.sampleCount();
+        char[] codes = sample.codes();
         for (int f = 0; f < c; f++) {
             if (!isValidScale(scales[f])) {
                 throw reject.reject("sample scale[" + f + "] = " + scales[f]
                         + " is not allowed: must be 0 or finite and > 1e-12");
             }
-            smallestActiveIndex[f] = scales[f] == 0f ? Integer.MAX_VALUE : smallestActiveCode(scales[f]) - 1;
         }
-        char[] codes = sample.codes();
-        // Hot loop (N x C): only the per-filter max, which the JIT vectorises. The other rules
-        // rarely need a pass: codes 1..smallest-1 exist only for scales below ~1.3e-7 (checked
-        // column by column), a non-zero code at scale 0 shows as a max above 0, and zeros need
-        // counting only when non-finite responses were reported.
-        char[] maxCodes = new char[c];
-        for (int row = 0; row < codes.length; row += c) {
-            for (int f = 0; f < c; f++) {
-                maxCodes[f] = (char) Math.max(maxCodes[f], codes[row + f]);
-            }
+        int unsorted = firstOutOfOrder(codes, n);
+        if (unsorted >= 0) {
+            throw reject.reject("response code " + (int) codes[unsorted] + " of filter " + unsorted / n + " at rank "
+                    + unsorted % n + " is below the code before it: each filter's codes must be in non-decreasing order");
         }
-        boolean bad = false;
-        for (int f = 0; f < c && !bad; f++) {
+        long zeroResponses = 0;
+        for (int f = 0, from = 0; f < c; f++, from += n) {
+            int zeros = zeroCount(codes, from, n);
+            zeroResponses += zeros;
             if (scales[f] == 0f) {
-                bad = maxCodes[f] != 0;
-            } else if (smallestActiveIndex[f] > 0) {
-                for (int i = f; i < codes.length && !bad; i += c) {
-                    bad = Integer.compareUnsigned(codes[i] - 1, smallestActiveIndex[f]) < 0;
+                if (zeros < n) {
+                    throw badCode(reject, codes[from + zeros], f, 0f);
                 }
+                continue;
             }
-        }
-        if (bad) { // name the first bad code in record order
-            for (int i = 0; i < codes.length; i++) {
-                int f = i % c;
-                if (Integer.compareUnsigned(codes[i] - 1, smallestActiveIndex[f]) < 0) {
-                    throw badCode(reject, codes[i], i / c, f, scales[f]);
-                }
+            if (zeros < n && scales[f] < ONLY_CODE_1_BELOW && codes[from + zeros] < smallestActiveCode(scales[f])) {
+                throw badCode(reject, codes[from + zeros], f, scales[f]);
             }
-        }
-        for (int f = 0; f < c; f++) {
-            if (scales[f] != 0f && maxCodes[f] != MAX_CODE) {
+            if (codes[from + n - 1] != MAX_CODE) {
                 throw reject.reject("sample scale[" + f + "] = " + scales[f]
                         + " is not the filter's maximum over the sample: no response of filter " + f
                         + " has code " + MAX_CODE);
             }
         }
-        long zeroResponses = 0;
-        if (sample.nonFiniteCount() != 0) { // 0 <= zeros always holds; otherwise count for the rule and its message
-            for (char code : codes) {
-                zeroResponses += code == 0 ? 1 : 0;
-            }
-        }
         WireRules.nonFiniteCount(reject, sample.nonFiniteCount(), zeroResponses);
     }
 
-    private static RuntimeException badCode(Rejector reject, int code, int n, int f, float scale) {
+    private static RuntimeException badCode(Rejector reject, int code, int f, float scale) {
         if (scale == 0f) {
-            return reject.reject("response code " + code + " at (n=" + n + ", f=" + f
-                    + ") is non-zero but the filter's sample scale is 0 (no active response)");
+            return reject.reject("response code " + code + " of filter " + f
+                    + " is non-zero but the filter's sample scale is 0 (no active response)");
         }
-        return reject.reject("response code " + code + " at (n=" + n + ", f=" + f
-                + ") is below " + smallestActiveCode(scale)
+        return reject.reject("response code " + code + " of filter " + f
+                + " is below " + smallestActiveCode(scale)
                 + ", the smallest code of an active response at scale " + scale);
+    }
+
+    /** Block of the order check: small enough to stay in L1 next to the codes it is compared with. */
+    private static final int ORDER_BLOCK = 4096;
+
+    /**
+     * The index of the first code below its predecessor in the same column (columns of n codes), or -1.
+     * A column is in order when every code equals the max of itself and the code before it. Written so,
+     * the check is a loop the JIT vectorises (one output array of the input's type) and
+     * {@link Arrays#mismatch}, an intrinsic: on JDK 17 a loop that compares neighbours into a flag or a
+     * count is not vectorised, and this runs over all N x C codes of every record.
+     */
+    static int firstOutOfOrder(char[] codes, int n) {
+        if (n < 2) {
+            return -1;
+        }
+        char[] expected = new char[Math.min(ORDER_BLOCK, codes.length)];
+        for (int from = 1; from < codes.length; from += ORDER_BLOCK) {
+            int len = Math.min(ORDER_BLOCK, codes.length - from);
+            for (int i = 0; i < len; i++) {
+                expected[i] = (char) Math.max(codes[from + i - 1], codes[from + i]);
+            }
+            // a column's first code has no predecessor in its column
+            for (int start = (from + n - 1) / n * n; start < from + len; start += n) {
+                expected[start - from] = codes[start];
+            }
+            int at = Arrays.mismatch(expected, 0, len, codes, from, from + len);
+            if (at >= 0) {
+                return from + at;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Codes of N samples in row order (N x C, as measured, and as format versions 1 and 2 sent them)
+     * in the order the wire requires now: per filter, its N codes, sorted.
+     */
+    static char[] columnsFromRows(char[] rowMajor, int n, int c) {
+        char[] codes = new char[rowMajor.length];
+        for (int row = 0, i = 0; row < n; row++) {
+            for (int f = 0; f < c; f++, i++) {
+                codes[f * n + row] = rowMajor[i];
+            }
+        }
+        for (int from = 0; from < codes.length; from += n) {
+            Arrays.sort(codes, from, from + n);
+        }
+        return codes;
+    }
+
+    /**
+     * Code 0s in the sorted column of n codes starting at {@code from}: the index of its first non-zero
+     * code. The same as {@link #countBelow} with code 1.
+     */
+    public static int zeroCount(char[] codes, int from, int n) {
+        return countBelow(codes, from, n, 1);
+    }
+
+    /**
+     * Codes below {@code code} in the sorted column of n codes starting at {@code from} (the first
+     * index at or above it, by binary search). With {@link #firstCodeNotBelow}: how many of a
+     * filter's sampled responses decode to less than a threshold, in O(log N).
+     */
+    public static int countBelow(char[] codes, int from, int n, int code) {
+        if (n == 0) {
+            return 0;
+        }
+        // halves without a data-dependent branch (a conditional move): the answer is anywhere in
+        // the column, so a branch would be mispredicted about every other step
+        int base = from;
+        for (int len = n; len > 1; ) {
+            int half = len >>> 1;
+            base = codes[base + half] < code ? base + half : base;
+            len -= half;
+        }
+        return base - from + (codes[base] < code ? 1 : 0);
     }
 
     /**
@@ -257,5 +324,12 @@ public final class ResponseQuantisation {
     static int smallestActiveCode(float scale) {
         return code(MIN_ACTIVE_RESPONSE, encodeFactor(scale));
     }
+
+    /**
+     * At every scale from this one up, {@link #smallestActiveCode} is 1 (the smallest active response
+     * is under half a step), so any non-zero code is allowed: the decoder computes the smallest code
+     * only below it. With margin: 1 + round(x) is 1 for x &lt; 0.5, and here x &lt;= 0.25.
+     */
+    static final float ONLY_CODE_1_BELOW = (float) (4.0 * MIN_ACTIVE_RESPONSE * LEVELS);
 
 }

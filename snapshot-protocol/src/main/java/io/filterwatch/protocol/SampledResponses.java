@@ -15,7 +15,10 @@ public sealed interface SampledResponses permits ResponseSample, QuantisedSample
     /** Responses that were NaN or Inf in the trainer and were sent as 0 (reported, never dropped silently). */
     int nonFiniteCount();
 
-    /** r(n,f) as floats, row-major N x C. For the quantised form this decodes a new array on every call. */
+    /**
+     * r(n,f) as floats, row-major N x C. For the quantised form this decodes a new array on every call,
+     * and rows are ranks (each filter's responses in ascending order), not samples.
+     */
     float[] responses();
 
     float response(int n, int f, int filterCount);

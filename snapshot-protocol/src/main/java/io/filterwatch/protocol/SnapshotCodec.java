@@ -4,7 +4,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
 /**
- * Binary encoding of {@link LayerSnapshot}, version 2 (version 1 is still read): big-endian, magic {@code "FWS1"} then version,
+ * Binary encoding of {@link LayerSnapshot}, version 3 (versions 1 and 2 are still read): big-endian, magic {@code "FWS1"} then version,
  * per-filter values as columns (struct of arrays). Every byte is described in {@code docs/protocol.md}.
  *
  * <h2>Size</h2>
@@ -23,6 +23,8 @@ import java.nio.ByteBuffer;
  *     sample is drawn from the window, so the undecided band is at most +-7.7e-6 in r / M_f:
  *     +-0.77% of the threshold.</li>
  * <li>Active fractions travel as one sum per filter over the N samples, rounded once to float.</li>
+ * <li>Each filter's codes travel sorted: the sample keeps every filter's distribution over the N
+ *     samples, not which sample gave which response.</li>
  * </ul>
  *
  * <h2>Non-finite values</h2>
@@ -36,7 +38,8 @@ import java.nio.ByteBuffer;
  * <h2>Decoded samples stay quantised</h2>
  * {@link #decode} returns the sample as a {@link QuantisedSample}: the codes are validated but not
  * turned into floats, because the probe decides both tests on codes (see
- * {@link ResponseQuantisation#firstCodeNotBelow}); {@link QuantisedSample#responses()} decodes on demand.
+ * {@link ResponseQuantisation#firstCodeNotBelow} and {@link ResponseQuantisation#countBelow});
+ * {@link QuantisedSample#responses()} decodes on demand.
  *
  * <p>Thread-safe and stateless. Encoding writes one exactly-sized array; decoding allocates only the
  * snapshot's own arrays (plus a few C-sized scratch arrays for a sample).

@@ -20,9 +20,9 @@ final class SnapshotReader {
                     "bad magic 0x%08X, expected 0x%08X (\"FWS1\"): not a FilterWatch layer snapshot", magic, WireFormat.MAGIC));
         }
         int version = in.u16("version");
-        if (version != WireFormat.VERSION && version != WireFormat.VERSION_1) {
+        if (version < WireFormat.VERSION_1 || version > WireFormat.VERSION) {
             throw new SnapshotFormatException("unknown version " + version + ", this decoder reads versions "
-                    + WireFormat.VERSION_1 + " and " + WireFormat.VERSION);
+                    + WireFormat.VERSION_1 + " to " + WireFormat.VERSION);
         }
         int flags = in.u16("flags");
         if ((flags & ~WireFormat.KNOWN_FLAGS) != 0) {
@@ -75,13 +75,16 @@ final class SnapshotReader {
                 maxResponse, activeCount, in.f64s("responseSum", c));
 
         QuantisedSample sample = (flags & WireFormat.FLAG_SAMPLE) == 0 ? QuantisedSample.empty(c)
-                : version == WireFormat.VERSION_1 ? readVersion1Sample(in, c) : readSample(in, c);
+                : version == WireFormat.VERSION_1 ? readVersion1Sample(in, c) : readSample(in, c, version);
         in.requireEnd();
         return new LayerSnapshot(context, layer, params, gradients, activity, sample);
     }
 
-    /** The sample stays in wire form: codes are validated, not decoded (see {@link QuantisedSample}). */
-    private static QuantisedSample readSample(WireReader in, int c) {
+    /**
+     * The sample stays in wire form: codes are validated, not decoded (see {@link QuantisedSample}).
+     * Version 2's row-major codes are sorted into columns first.
+     */
+    private static QuantisedSample readSample(WireReader in, int c, int version) {
         int n = in.i32("sampleCount N");
         WireRules.sampleCount(REJECT, n); // flags say a sample is present, so N >= 1
         int nonFiniteCount = in.i32("nonFiniteCount");
@@ -89,16 +92,19 @@ final class SnapshotReader {
         float[] activeFractionSums = in.f32s("active-fraction sums", c);
         WireRules.activeFractionSums(REJECT, activeFractionSums, n);
         int cells = n * c; // <= 4096 * 65536 = 2^28: no overflow
-        QuantisedSample sample = new QuantisedSample(n, scales, in.u16s("sample responses", cells),
-                activeFractionSums, nonFiniteCount);
+        char[] codes = in.u16s("sample responses", cells);
+        if (version == WireFormat.VERSION_2) {
+            codes = ResponseQuantisation.columnsFromRows(codes, n, c);
+        }
+        QuantisedSample sample = new QuantisedSample(n, scales, codes, activeFractionSums, nonFiniteCount);
         ResponseQuantisation.checkCodes(REJECT, sample);
         return sample;
     }
 
     /**
      * A version-1 sample: the same scales and codes, then u8 active-fraction codes (a = k / 255),
-     * which are summed per filter as the encoder sums measured fractions. Read as version 2 would
-     * have carried it, so a re-encode writes version 2.
+     * which are summed per filter as the encoder sums measured fractions. Read as version 3 would
+     * have carried it, so a re-encode writes version 3.
      */
     private static QuantisedSample readVersion1Sample(WireReader in, int c) {
         int n = in.i32("sampleCount N");
@@ -113,7 +119,7 @@ final class SnapshotReader {
         for (int i = 0; i < cells; i++) {
             fractions[i] = (float) ((fractionCodes[i] & 0xFF) / 255.0);
         }
-        QuantisedSample sample = new QuantisedSample(n, scales, codes,
+        QuantisedSample sample = new QuantisedSample(n, scales, ResponseQuantisation.columnsFromRows(codes, n, c),
                 ResponseQuantisation.activeFractionSums(fractions, n, c), nonFiniteCount);
         ResponseQuantisation.checkCodes(REJECT, sample);
         return sample;

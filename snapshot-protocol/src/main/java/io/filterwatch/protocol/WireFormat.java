@@ -1,17 +1,19 @@
 package io.filterwatch.protocol;
 
 /**
- * Constants of the binary snapshot format, version 2: fixed offsets, flag bits and the bounds the
+ * Constants of the binary snapshot format, version 3: fixed offsets, flag bits and the bounds the
  * decoder enforces. {@code docs/protocol.md} is the prose version of this class; keep them in step.
  */
 final class WireFormat {
     static final int MAGIC = 0x46575331; // "FWS1"
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /**
-     * The previous version, still read (a days-long run keeps its trainers while the probe is
-     * upgraded): its sample section sends N x C u8 active-fraction codes (a = k / 255) after the
-     * response codes, and no sums.
+     * Earlier versions, still read (a days-long run keeps its trainers while the probe is upgraded).
+     * Version 2 sends the response codes row-major N x C, in sample order; version 1 also, followed by
+     * N x C u8 active-fraction codes (a = k / 255) instead of the per-filter sums. The decoder sorts
+     * their codes into version 3's order, so every consumer sees one form.
      */
+    static final int VERSION_2 = 2;
     static final int VERSION_1 = 1;
 
     static final int FLAG_SECOND_MOMENTS = 1;

@@ -35,8 +35,15 @@ class SnapshotCodecPropertiesTest {
         SampledResponses decoded = SnapshotCodec.decode(SnapshotCodec.encode(snapshot)).sample();
         for (int f = 0; f < c; f++) {
             float scale = sampleMax(original, f, c);
+            // the wire keeps each filter's responses sorted; quantisation is monotone, so rank s of the
+            // decoded column is the quantised s-th smallest original response
+            float[] ascending = new float[n];
             for (int s = 0; s < n; s++) {
-                float r = original.response(s, f, c);
+                ascending[s] = original.response(s, f, c);
+            }
+            java.util.Arrays.sort(ascending);
+            for (int s = 0; s < n; s++) {
+                float r = ascending[s];
                 float rq = decoded.response(s, f, c);
                 // Absolute test: exact.
                 assertThat(ResponseQuantisation.isActive(rq)).as("r(%d,%d) = %s -> %s", s, f, r, rq)

@@ -92,7 +92,7 @@ class SnapshotCodecRoundTripTest {
     void headerStartsWithMagicThenVersionBigEndian() {
         byte[] bytes = SnapshotCodec.encode(Snapshots.simple(2, 1, true));
         assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("FWS1");
-        assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 2);
+        assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 3);
         assertThat(ByteBuffer.wrap(bytes).getShort(6)).isEqualTo((short) 3);
         assertThat(ByteBuffer.wrap(bytes).getInt(64)).as("C at offset 64").isEqualTo(2);
     }

@@ -26,13 +26,13 @@ class SnapshotDecoderRejectsTest {
 
     @Test
     void unknownVersion() {
-        rejects(withShort(valid, VERSION, 3)).hasMessage("unknown version 3, this decoder reads versions 1 and 2");
+        rejects(withShort(valid, VERSION, 4)).hasMessage("unknown version 4, this decoder reads versions 1 to 3");
         rejects(withShort(valid, VERSION, 0)).hasMessageContaining("unknown version 0");
     }
 
     @Test
     void unknownFlags() {
-        rejects(withShort(valid, FLAGS, 0x8002)).hasMessage("unknown flags 0x8002 (version 2 knows 0x0003)");
+        rejects(withShort(valid, FLAGS, 0x8002)).hasMessage("unknown flags 0x8002 (version 3 knows 0x0003)");
     }
 
     @Test
@@ -176,18 +176,21 @@ class SnapshotDecoderRejectsTest {
 
     @Test
     void sampleCodesThatNoEncoderProduces() {
-        // simple(4, 3): filter 0 is dead (scale 0, codes 0); filter 3 has scale 0.9, codes up to 65535.
+        // simple(4, 3): filter 0 is dead (scale 0, codes 0); filter 3 has scale 0.9, codes 21846, 43690, 65535.
         int scales = column(valid, SAMPLE_SECTION) + 8;
-        int codes = scales + 16 + 16; // after the scales and the active-fraction sums
-        rejects(withShort(valid, codes, 5)).hasMessage("response code 5 at (n=0, f=0) is non-zero but the filter's sample scale is 0 (no active response)");
+        int codes = scales + 16 + 16; // after the scales and the active-fraction sums; column-major, 3 per filter
+        rejects(withShort(valid, codes + 2 * 2, 5)).hasMessage("response code 5 of filter 0 is non-zero but the filter's sample scale is 0 (no active response)");
+        rejects(withShort(valid, codes + 2 * 9, 65_000))
+                .hasMessage("response code 43690 of filter 3 at rank 1 is below the code before it: each filter's codes must be in non-decreasing order");
         // At scale 1e-10 an active response (> 1e-12) is at least 1% of the scale: codes 2..656 cannot occur.
-        ResponseSample tiny = new ResponseSample(2, new float[] {1e-10f, 0f}, new float[] {1f, 0f}, 0);
-        byte[] small = SnapshotCodec.encode(Snapshots.build(Snapshots.context(), new LayerInfo("c", 0, 1, 1, 1), false, tiny, 2, f -> 1f));
+        // sorted column: 0, 1312 (2e-12), 65535 (1e-10)
+        ResponseSample tiny = new ResponseSample(3, new float[] {1e-10f, 0f, 2e-12f}, new float[] {1f, 0f, 1f}, 0);
+        byte[] small = SnapshotCodec.encode(Snapshots.build(Snapshots.context(), new LayerInfo("c", 0, 1, 1, 1), false, tiny, 3, f -> 1f));
         int smallCodes = column(small, SAMPLE_SECTION) + 8 + 4 + 4;
         assertThat(SnapshotCodec.decode(withShort(small, smallCodes + 2, 656)).sample().responses()[1]).isGreaterThan(1e-12f);
         rejects(withShort(small, smallCodes + 2, 2))
-                .hasMessage("response code 2 at (n=1, f=0) is below 656, the smallest code of an active response at scale 1.0E-10");
-        rejects(withShort(valid, codes + 2 * (2 * 4 + 3), 65_000)) // filter 3's max, n=2, no longer reaches the scale
+                .hasMessage("response code 2 of filter 0 is below 656, the smallest code of an active response at scale 1.0E-10");
+        rejects(withShort(valid, codes + 2 * 11, 65_000)) // filter 3's max (rank 2) no longer reaches the scale
                 .hasMessage("sample scale[3] = 0.9 is not the filter's maximum over the sample: no response of filter 3 has code 65535");
         rejects(withFloat(valid, scales, -0f)).hasMessage("sample scale[0] = -0.0 is not allowed: must be 0 or finite and > 1e-12");
     }

@@ -26,7 +26,8 @@ class SnapshotEncoderRejectsTest {
         assertThat(sample.responses()).containsExactly(0f, 2f, 0f, 1f).isSameAs(responses);
         LayerSnapshot decoded = SnapshotCodec.decode(SnapshotCodec.encode(snapshot(context(), sample)));
         assertThat(decoded.sample().nonFiniteCount()).isEqualTo(2);
-        assertThat(decoded.sample().responses()).containsExactly(0f, 2f, 0f, 1f);
+        // decoded rows are ranks: filter 1's responses ascend, 1 then 2
+        assertThat(decoded.sample().responses()).containsExactly(0f, 1f, 0f, 2f);
     }
 
     @Test
@@ -83,17 +84,20 @@ class SnapshotEncoderRejectsTest {
     @Test
     void quantisedSamplesThatNoEncoderProduces() {
         float[] scales = {2f, 0f};
-        rejects(quantised(new float[] {1e-10f, 0f}, new char[] {1, 0, ResponseQuantisation.MAX_CODE, 0}, 0))
-                .hasMessage("response code 1 at (n=0, f=0) is below 656, the smallest code of an active response at scale 1.0E-10");
-        rejects(quantised(scales, new char[] {ResponseQuantisation.MAX_CODE, 7, 3, 0}, 0))
-                .hasMessage("response code 7 at (n=0, f=1) is non-zero but the filter's sample scale is 0 (no active response)");
-        rejects(quantised(scales, new char[] {40_000, 0, 3, 0}, 0))
+        // codes column-major, N = 2 per filter
+        rejects(quantised(new float[] {1e-10f, 0f}, new char[] {1, ResponseQuantisation.MAX_CODE, 0, 0}, 0))
+                .hasMessage("response code 1 of filter 0 is below 656, the smallest code of an active response at scale 1.0E-10");
+        rejects(quantised(scales, new char[] {0, ResponseQuantisation.MAX_CODE, 0, 7}, 0))
+                .hasMessage("response code 7 of filter 1 is non-zero but the filter's sample scale is 0 (no active response)");
+        rejects(quantised(scales, new char[] {3, 40_000, 0, 0}, 0))
                 .hasMessageContaining("is not the filter's maximum over the sample");
-        rejects(quantised(scales, new char[] {ResponseQuantisation.MAX_CODE, 0, 3, 0}, 3))
+        rejects(quantised(scales, new char[] {ResponseQuantisation.MAX_CODE, 3, 0, 0}, 0))
+                .hasMessage("response code 3 of filter 0 at rank 1 is below the code before it: each filter's codes must be in non-decreasing order");
+        rejects(quantised(scales, new char[] {3, ResponseQuantisation.MAX_CODE, 0, 0}, 3))
                 .hasMessageStartingWith("nonFiniteCount = 3");
         rejects(quantised(new float[] {Float.NaN, 0f}, new char[4], 0))
                 .hasMessageStartingWith("sample scale[0] = NaN is not allowed");
-        LayerSnapshot valid = quantised(scales, new char[] {ResponseQuantisation.MAX_CODE, 0, 3, 0}, 2);
+        LayerSnapshot valid = quantised(scales, new char[] {3, ResponseQuantisation.MAX_CODE, 0, 0}, 2);
         assertThat(SnapshotCodec.decode(SnapshotCodec.encode(valid))).isEqualTo(valid);
     }
 

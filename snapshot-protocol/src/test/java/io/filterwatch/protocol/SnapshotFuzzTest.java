@@ -59,9 +59,11 @@ class SnapshotFuzzTest {
                     + "\n" + HexFormat.of().formatHex(record), other);
         }
         byte[] reencoded = SnapshotCodec.encode(snapshot);
-        if (record[Records.VERSION] == 0 && record[Records.VERSION + 1] == 1) {
+        if (record[Records.VERSION] == 0 && record[Records.VERSION + 1] < SnapshotCodec.VERSION) {
+            // an older version (the mutation changed it) re-encodes as the current one, to the same content
             if (!SnapshotCodec.decode(reencoded).equals(snapshot)) {
-                fail("record " + iteration + " (" + mutation + ") decoded as version 1 but does not read back the same\n"
+                fail("record " + iteration + " (" + mutation + ") decoded as version " + record[Records.VERSION + 1]
+                        + " but does not read back the same\n"
                         + HexFormat.of().formatHex(record));
             }
         } else if (!Arrays.equals(reencoded, record)) {

@@ -211,13 +211,13 @@ public final class ActivityWindow {
     }
 
     /**
-     * One worker's sampled rows of an entry, in wire form (row-major codes). A ReLU filter's
-     * sampled responses are zeros and values far above 1e-3 of its max, so for almost every
-     * threshold the count below it is just the filter's zero count: a threshold at or below the
-     * decoded value of the filter's smallest non-zero code has exactly the zeros below it. Only
-     * a threshold above that value needs the codes; the filter's column is then copied out once
-     * (contiguous) and counted against {@link ResponseQuantisation#firstCodeNotBelow}. Exact:
-     * both cases count decoded values below t.
+     * One worker's sampled rows of an entry, in wire form: per filter its N codes, sorted
+     * ({@link QuantisedSample}). A ReLU filter's sampled responses are zeros and values far above
+     * 1e-3 of its max, so for almost every threshold the count below it is just the filter's zero
+     * count: a threshold at or below the decoded value of the filter's smallest non-zero code has
+     * exactly the zeros below it. A threshold above that value is counted by a binary search on the
+     * column for {@link ResponseQuantisation#firstCodeNotBelow} (and the count kept while the
+     * threshold stays). Exact: both cases count decoded values below t.
      */
     private static final class Chunk {
         final int c;
@@ -229,10 +229,9 @@ public final class ActivityWindow {
         /** Per filter: the decoded value of its smallest non-zero code; +inf when it has none. */
         final double[] smallestActive;
         /**
-         * Allocated before the first slow count, per filter: its codes, contiguous (copied before
-         * its first slow count), and the threshold and result of its last slow count.
+         * Allocated at the first slow count, per filter: the threshold and result of its last slow
+         * count. M_f, hence the threshold, stays put for most snapshots of a chunk's stay in the window.
          */
-        char[][] columns;
         double[] countedAt;
         int[] countedBelow;
 
@@ -242,89 +241,35 @@ public final class ActivityWindow {
             scales = s.scales();
             codes = s.codes();
             zeros = new int[c];
-            char[] smallestActiveCodeMinusOne = new char[c];
-            Arrays.fill(smallestActiveCodeMinusOne, Character.MAX_VALUE);
-            columnStats(codes, c, zeros, smallestActiveCodeMinusOne);
             smallestActive = new double[c];
-            for (int f = 0; f < c; f++) {
-                int code = smallestActiveCodeMinusOne[f] + 1; // 65536: only zeros (codes end at 65535)
-                smallestActive[f] = code > ResponseQuantisation.MAX_CODE
-                        ? Double.POSITIVE_INFINITY : ResponseQuantisation.decodedValue(scales[f], code);
-            }
-        }
-
-        /**
-         * Zeros and (smallest non-zero code - 1) per filter, in one pass without branches: code 0
-         * maps to 65535 as a char, above every real (code - 1), so the min skips it.
-         */
-        private static void columnStats(char[] codes, int c, int[] zeros, char[] smallestMinusOne) {
-            for (int row = 0; row < codes.length; row += c) {
-                for (int f = 0; f < c; f++) {
-                    int q = codes[row + f];
-                    zeros[f] += (q - 1) >>> 31;
-                    smallestMinusOne[f] = (char) Math.min(smallestMinusOne[f], (char) (q - 1));
-                }
+            for (int f = 0, from = 0; f < c; f++, from += n) {
+                zeros[f] = ResponseQuantisation.zeroCount(codes, from, n);
+                smallestActive[f] = zeros[f] == n
+                        ? Double.POSITIVE_INFINITY : ResponseQuantisation.decodedValue(scales[f], codes[from + zeros[f]]);
             }
         }
 
         /** Adds to below[f], for every filter, this chunk's rows whose decoded response is below threshold[f]. */
         void addCountsBelow(double[] threshold, long[] below) {
-            copyColumnsForSlowCounts(threshold);
             for (int f = 0; f < c; f++) {
                 double t = threshold[f];
                 if (!(t > 0.0)) {
                     continue; // nothing is below 0
                 }
-                below[f] += t <= smallestActive[f] ? zeros[f] : countColumnBelow(f, t);
+                below[f] += t <= smallestActive[f] ? zeros[f] : countBelow(f, t);
             }
         }
 
-        /**
-         * Copies out, in one sweep over the rows, the columns of the filters about to need their
-         * first slow count: row by row the sweep reads each cache line once, where copying the
-         * columns one by one would read a line per code.
-         */
-        private void copyColumnsForSlowCounts(double[] threshold) {
-            int[] pending = new int[0];
-            int k = 0;
-            for (int f = 0; f < c; f++) {
-                if (threshold[f] > smallestActive[f] && (columns == null || columns[f] == null)) {
-                    if (k == pending.length) {
-                        pending = Arrays.copyOf(pending, Math.max(16, 2 * k));
-                    }
-                    pending[k++] = f;
-                }
-            }
-            if (k == 0) {
-                return;
-            }
-            if (columns == null) {
-                columns = new char[c][];
+        /** The slow case: t above the smallest non-zero response. */
+        private int countBelow(int f, double t) {
+            if (countedAt == null) {
                 countedAt = new double[c]; // 0: not counted yet (t > 0 here)
                 countedBelow = new int[c];
             }
-            char[][] copies = new char[k][];
-            for (int j = 0; j < k; j++) {
-                copies[j] = new char[n];
-                columns[pending[j]] = copies[j];
-            }
-            for (int row = 0, base = 0; row < n; row++, base += c) {
-                for (int j = 0; j < k; j++) {
-                    copies[j][row] = codes[base + pending[j]];
-                }
-            }
-        }
-
-        /** The slow case: t above the smallest non-zero response, its column copied. The last count is kept. */
-        private int countColumnBelow(int f, double t) {
             if (countedAt[f] != t) {
-                int qt = ResponseQuantisation.firstCodeNotBelow(scales[f], t);
-                int below = 0;
-                for (char q : columns[f]) {
-                    below += (q - qt) >>> 31;
-                }
                 countedAt[f] = t;
-                countedBelow[f] = below;
+                countedBelow[f] = ResponseQuantisation.countBelow(codes, f * n, n,
+                        ResponseQuantisation.firstCodeNotBelow(scales[f], t));
             }
             return countedBelow[f];
         }
