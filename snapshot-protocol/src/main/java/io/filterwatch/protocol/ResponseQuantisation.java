@@ -151,33 +151,25 @@ public final class ResponseQuantisation {
                 + ", the smallest code of an active response at scale " + scale);
     }
 
-    /** Block of the order check: small enough to stay in L1 next to the codes it is compared with. */
-    private static final int ORDER_BLOCK = 4096;
-
     /**
      * The index of the first code below its predecessor in the same column (columns of n codes), or -1.
-     * A column is in order when every code equals the max of itself and the code before it. Written so,
-     * the check is a loop the JIT vectorises (one output array of the input's type) and
-     * {@link Arrays#mismatch}, an intrinsic: on JDK 17 a loop that compares neighbours into a flag or a
-     * count is not vectorised, and this runs over all N x C codes of every record.
+     * A plain loop on purpose: on JDK 17 the JIT vectorises no formulation of this over u16 codes
+     * (max and compare widen to int), and this one, a predictable branch per code with the previous
+     * code kept in a register, measured 3.6x faster than a max-into-scratch pass plus
+     * {@link Arrays#mismatch} (5.7 against 1.6 codes per ns). It runs over all N x C codes of every record.
      */
     static int firstOutOfOrder(char[] codes, int n) {
-        if (n < 2) {
+        if (n == 0) {
             return -1;
         }
-        char[] expected = new char[Math.min(ORDER_BLOCK, codes.length)];
-        for (int from = 1; from < codes.length; from += ORDER_BLOCK) {
-            int len = Math.min(ORDER_BLOCK, codes.length - from);
-            for (int i = 0; i < len; i++) {
-                expected[i] = (char) Math.max(codes[from + i - 1], codes[from + i]);
-            }
-            // a column's first code has no predecessor in its column
-            for (int start = (from + n - 1) / n * n; start < from + len; start += n) {
-                expected[start - from] = codes[start];
-            }
-            int at = Arrays.mismatch(expected, 0, len, codes, from, from + len);
-            if (at >= 0) {
-                return from + at;
+        for (int from = 0; from < codes.length; from += n) {
+            int previous = codes[from];
+            for (int i = from + 1; i < from + n; i++) {
+                int code = codes[i];
+                if (code < previous) {
+                    return i;
+                }
+                previous = code;
             }
         }
         return -1;

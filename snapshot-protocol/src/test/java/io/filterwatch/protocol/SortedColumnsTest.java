@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The operations on version 3's sorted columns, against brute force: the order check the decoder runs
- * over all N x C codes (in blocks, so columns and out-of-order codes are placed across block edges),
+ * over all N x C codes (with out-of-order codes at every position, column edges included),
  * the binary search that counts codes below a threshold, and the shortcut that skips the smallest-code
  * rule at ordinary scales.
  */
@@ -34,7 +34,7 @@ class SortedColumnsTest {
 
     @Property(tries = 100)
     void orderCheckSeesEveryPositionOfALongRecord(@ForAll @IntRange(min = 0, max = 128 * 70 - 1) int at) {
-        // 70 columns of 128: 8,960 codes, across the 4,096-code blocks of the check
+        // 70 columns of 128: 8,960 codes, one out of order at each position in turn
         Random rnd = new Random(at);
         char[] codes = sortedColumns(rnd, 128, 70);
         assertThat(ResponseQuantisation.firstOutOfOrder(codes, 128)).isEqualTo(-1);

@@ -1,6 +1,7 @@
 package io.filterwatch.probe.state;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -35,6 +36,12 @@ public final class ActivityWindow {
     private final long[] below;
     private final double[] activeFractionSum;
     private final double[] threshold;
+    /** Per filter: the threshold below[f] was counted at (NaN: never), and whether it moved this time. */
+    private final double[] countedAt;
+    private final boolean[] moved;
+    private int[] recount = new int[0];
+    /** Chunks whose rows left the window (evicted or trimmed) since the last count. */
+    private final List<Chunk> dropped = new ArrayList<>();
 
     public ActivityWindow(int filterCount, int maxSampleRows) {
         this.c = filterCount;
@@ -45,6 +52,9 @@ public final class ActivityWindow {
         this.below = new long[c];
         this.activeFractionSum = new double[c];
         this.threshold = new double[c];
+        this.countedAt = new double[c];
+        Arrays.fill(countedAt, Double.NaN);
+        this.moved = new boolean[c];
     }
 
     /**
@@ -53,13 +63,17 @@ public final class ActivityWindow {
      * @param samples the workers' sampled responses of this step (one per worker, possibly empty)
      */
     public void add(long step, ActivationAggregates aggregates, List<QuantisedSample> samples, long targetSamples) {
-        entries.addLast(new Entry(step, aggregates, samples, c));
+        Entry newest = new Entry(step, aggregates, samples, c);
+        entries.addLast(newest);
         totalSamples += aggregates.samplesSeen();
         while (entries.size() > 1 && totalSamples - entries.peekFirst().samples >= targetSamples) {
-            totalSamples -= entries.removeFirst().samples;
+            Entry gone = entries.removeFirst();
+            totalSamples -= gone.samples;
+            gone.dropSample(dropped);
         }
         trimSamples();
-        recompute();
+        recompute(newest);
+        dropped.clear();
     }
 
     /** Keeps sampled rows of the newest entries only, up to maxSampleRows (the newest always). */
@@ -74,7 +88,7 @@ public final class ActivityWindow {
                 continue;
             }
             if (!newest && kept + e.rows > maxSampleRows) {
-                e.dropSample();
+                e.dropSample(dropped);
             } else {
                 kept += e.rows;
             }
@@ -82,12 +96,11 @@ public final class ActivityWindow {
         }
     }
 
-    private void recompute() {
+    private void recompute(Entry newest) {
         Arrays.fill(max, 0.0);
         Arrays.fill(active, 0L);
         Arrays.fill(responseSum, 0.0);
         Arrays.fill(activeFractionSum, 0.0);
-        Arrays.fill(below, 0L);
         sampleRows = 0;
         for (Entry e : entries) {
             for (int f = 0; f < c; f++) {
@@ -105,10 +118,52 @@ public final class ActivityWindow {
         for (int f = 0; f < c; f++) {
             threshold[f] = Definitions.selectivityThreshold(max[f]);
         }
+        countBelowThresholds(newest);
+    }
+
+    /**
+     * below[f], kept from the last snapshot while M_f, hence the threshold, stays put (most filters,
+     * most snapshots): the newest chunks' counts are added and those of the chunks that left are
+     * taken off. Only filters whose threshold moved are recounted over every chunk. Integer counts,
+     * so the result is the full recount's, exactly.
+     */
+    private void countBelowThresholds(Entry newest) {
+        int k = 0;
+        for (int f = 0; f < c; f++) {
+            // != is also true for NaN (first count, or a non-finite max): such a filter is recounted
+            moved[f] = threshold[f] != countedAt[f];
+            if (moved[f]) {
+                if (k == recount.length) {
+                    recount = Arrays.copyOf(recount, Math.max(64, 2 * k));
+                }
+                recount[k++] = f;
+                below[f] = 0;
+                countedAt[f] = threshold[f];
+            }
+        }
+        for (Chunk gone : dropped) {
+            for (int f = 0; f < c; f++) {
+                if (!moved[f]) {
+                    below[f] -= gone.countBelow(f, threshold[f]);
+                }
+            }
+        }
+        if (newest.rows > 0) {
+            for (Chunk chunk : newest.chunks) {
+                for (int f = 0; f < c; f++) {
+                    if (!moved[f]) {
+                        below[f] += chunk.countBelow(f, threshold[f]);
+                    }
+                }
+            }
+        }
         for (Entry e : entries) {
             if (e.rows > 0) {
                 for (Chunk chunk : e.chunks) {
-                    chunk.addCountsBelow(threshold, below);
+                    for (int j = 0; j < k; j++) {
+                        int f = recount[j];
+                        below[f] += chunk.countBelow(f, threshold[f]);
+                    }
                 }
             }
         }
@@ -202,7 +257,11 @@ public final class ActivityWindow {
             }
         }
 
-        void dropSample() {
+        /** Drops the rows; their chunks go to {@code into}, to be taken off the counts. */
+        void dropSample(List<Chunk> into) {
+            if (chunks != null) {
+                into.addAll(Arrays.asList(chunks));
+            }
             rows = 0;
             activeFractionSum = null;
             chunks = null;
@@ -215,11 +274,13 @@ public final class ActivityWindow {
      * ({@link QuantisedSample}). A ReLU filter's sampled responses are zeros and values far above
      * 1e-3 of its max, so for almost every threshold the count below it is just the filter's zero
      * count: a threshold at or below the decoded value of the filter's smallest non-zero code has
-     * exactly the zeros below it. A threshold above that value is counted by a binary search on the
-     * column for {@link ResponseQuantisation#firstCodeNotBelow} (and the count kept while the
-     * threshold stays). Exact: both cases count decoded values below t.
+     * exactly the zeros below it. Above that value the sorted column is walked up a few codes, or
+     * searched for {@link ResponseQuantisation#firstCodeNotBelow}. Exact: every case counts decoded
+     * values below t.
      */
     private static final class Chunk {
+        /** Codes walked past the smallest non-zero one before a slow count turns to binary search. */
+        private static final int WALK = 8;
         final int c;
         final int n;
         final float[] scales;
@@ -228,12 +289,6 @@ public final class ActivityWindow {
         final int[] zeros;
         /** Per filter: the decoded value of its smallest non-zero code; +inf when it has none. */
         final double[] smallestActive;
-        /**
-         * Allocated at the first slow count, per filter: the threshold and result of its last slow
-         * count. M_f, hence the threshold, stays put for most snapshots of a chunk's stay in the window.
-         */
-        double[] countedAt;
-        int[] countedBelow;
 
         Chunk(QuantisedSample s) {
             c = s.filterCount();
@@ -249,29 +304,30 @@ public final class ActivityWindow {
             }
         }
 
-        /** Adds to below[f], for every filter, this chunk's rows whose decoded response is below threshold[f]. */
-        void addCountsBelow(double[] threshold, long[] below) {
-            for (int f = 0; f < c; f++) {
-                double t = threshold[f];
-                if (!(t > 0.0)) {
-                    continue; // nothing is below 0
-                }
-                below[f] += t <= smallestActive[f] ? zeros[f] : countBelow(f, t);
+        /** This chunk's rows of filter f whose decoded response is below t. */
+        int countBelow(int f, double t) {
+            if (!(t > 0.0)) {
+                return 0; // nothing is below 0
             }
+            return t <= smallestActive[f] ? zeros[f] : countAboveSmallest(f, t);
         }
 
-        /** The slow case: t above the smallest non-zero response. */
-        private int countBelow(int f, double t) {
-            if (countedAt == null) {
-                countedAt = new double[c]; // 0: not counted yet (t > 0 here)
-                countedBelow = new int[c];
+        /**
+         * The slow case: t above the smallest non-zero response. Then usually only a few more are
+         * below t (1e-3 of the max), so the column is walked up from there, a few codes at most; a
+         * longer run of small responses is counted by binary search instead.
+         */
+        private int countAboveSmallest(int f, double t) {
+            int from = f * n;
+            int end = from + n;
+            int i = from + zeros[f] + 1; // codes[i - 1] is the smallest non-zero one, below t
+            for (int stop = Math.min(end, i + WALK); i < stop; i++) {
+                if (!(ResponseQuantisation.decodedValue(scales[f], codes[i]) < t)) {
+                    return i - from;
+                }
             }
-            if (countedAt[f] != t) {
-                countedAt[f] = t;
-                countedBelow[f] = ResponseQuantisation.countBelow(codes, f * n, n,
-                        ResponseQuantisation.firstCodeNotBelow(scales[f], t));
-            }
-            return countedBelow[f];
+            return i == end ? n
+                    : ResponseQuantisation.countBelow(codes, from, n, ResponseQuantisation.firstCodeNotBelow(scales[f], t));
         }
     }
 }

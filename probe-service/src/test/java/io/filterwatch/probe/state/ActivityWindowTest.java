@@ -15,9 +15,10 @@ import io.filterwatch.protocol.ResponseSample;
 /**
  * The window's selectivity counts against a brute-force count over the same rows, on random
  * streams built to hit every path: zeros only (a threshold at or below a filter's smallest
- * non-zero response), tiny responses (the filter's column copied out and counted, then reused
- * while the threshold stays), a window max that jumps 1000x and falls back, silent filters,
- * trimmed samples, and steps whose rows come from two workers quantised against different scales. The window sees the
+ * non-zero response), tiny responses (the sorted column walked up a few codes, or, past many tiny
+ * ones, searched), counts kept while a threshold stays and recounted when it moves, a window max
+ * that jumps 1000x and falls back, silent filters, samples trimmed by the row bound (their counts
+ * taken off), and steps whose rows come from two workers quantised against different scales. The window sees the
  * rows in wire form; the reference counts their decoded values.
  */
 class ActivityWindowTest {
@@ -25,18 +26,23 @@ class ActivityWindowTest {
     @Test
     void cachedCountsEqualBruteForce() {
         Random random = new Random(11);
-        for (int trial = 0; trial < 30; trial++) {
+        for (int trial = 0; trial < 60; trial++) {
             int c = 1 + random.nextInt(6);
-            int maxRows = random.nextInt(3) == 0 ? 4 : 1024;
+            int maxRows = switch (random.nextInt(3)) {
+                case 0 -> 4;
+                case 1 -> 64;
+                default -> 1024;
+            };
             ActivityWindow window = new ActivityWindow(c, maxRows);
             List<float[]> keptMax = new ArrayList<>();
             List<float[]> keptRows = new ArrayList<>();
             List<double[]> keptFractionSums = new ArrayList<>();
             List<Integer> keptN = new ArrayList<>();
             List<Long> keptSamples = new ArrayList<>();
+            List<Boolean> rowsDropped = new ArrayList<>();
             long target = 20 + random.nextInt(40);
-            for (int step = 1; step <= 25; step++) {
-                int n = random.nextInt(4);
+            for (int step = 1; step <= 40; step++) {
+                int n = random.nextInt(5) == 0 ? 20 + random.nextInt(20) : random.nextInt(4);
                 long samples = 5 + random.nextInt(10);
                 float[] max = new float[c];
                 float[] r = new float[n * c];
@@ -81,6 +87,7 @@ class ActivityWindowTest {
                 keptFractionSums.add(fractionSum);
                 keptN.add(n);
                 keptSamples.add(samples);
+                rowsDropped.add(false);
                 // the reference window: shortest suffix with >= target samples
                 int first = keptSamples.size() - 1;
                 long sum = keptSamples.get(first);
@@ -88,25 +95,23 @@ class ActivityWindowTest {
                     sum += keptSamples.get(--first);
                 }
                 assertThat(window.totalSamples()).isEqualTo(sum);
-                // rows kept: newest first up to maxRows (the newest always)
+                // rows kept: newest first up to maxRows (the newest always); once dropped, an entry's
+                // rows never return
                 List<Integer> withRows = new ArrayList<>();
                 int kept = 0;
                 boolean newest = true;
                 for (int e = keptSamples.size() - 1; e >= first; e--) {
-                    if (keptN.get(e) == 0) {
+                    if (keptN.get(e) == 0 || rowsDropped.get(e)) {
                         newest = false;
                         continue;
                     }
                     if (newest || kept + keptN.get(e) <= maxRows) {
                         withRows.add(e);
                         kept += keptN.get(e);
+                    } else {
+                        rowsDropped.set(e, true);
                     }
                     newest = false;
-                }
-                // note: once dropped an entry's rows never return, and the reference above may keep
-                // one the window dropped earlier; compare only when the bound never bit
-                if (maxRows < 1024) {
-                    continue;
                 }
                 assertThat(window.sampleRows()).isEqualTo(kept);
                 for (int f = 0; f < c; f++) {
