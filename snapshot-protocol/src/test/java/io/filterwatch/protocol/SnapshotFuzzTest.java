@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * 120,000 random and mutated records, seeded: each must either decode or throw
  * {@link SnapshotFormatException}, nothing else (no OOM, no other exception). A record that decodes
  * must re-encode to exactly its own bytes: the decoder accepts only what an encoder can produce. A
- * mutant that decodes as version 1 (a flipped version field) re-encodes as version 2, so for it the
- * re-encoded record must decode to the same snapshot.
+ * mutant that decodes as an older version (a flipped version field) re-encodes as the current one,
+ * so for it the re-encoded record must decode to the same snapshot.
  */
 class SnapshotFuzzTest {
     private static final long SEED = 20261126L;

@@ -209,7 +209,7 @@ public class ProbeBenchmark {
 
     public static void main(String[] args) throws RunnerException {
         if (args.length > 0 && args[0].equals("cpu")) {
-            cpuTimeRun(64, 20_000, 20_000);
+            cpuTimeRun(64, 100_000, 40_000); // ~5 s of warm-up: C2 is still compiling after 1 s
             cpuTimeRun(2048, 1_000, 1_000);
             return;
         }
