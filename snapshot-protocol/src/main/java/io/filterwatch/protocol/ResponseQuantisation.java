@@ -132,7 +132,7 @@ public final class ResponseQuantisation {
             if (zeros < n && scales[f] < ONLY_CODE_1_BELOW && codes[from + zeros] < smallestActiveCode(scales[f])) {
                 throw badCode(reject, codes[from + zeros], f, scales[f]);
             }
-            if (codes[from + n - 1] != MAX_CODE) {
+            if (n == 0 || codes[from + n - 1] != MAX_CODE) {
                 throw reject.reject("sample scale[" + f + "] = " + scales[f]
                         + " is not the filter's maximum over the sample: no response of filter " + f
                         + " has code " + MAX_CODE);
@@ -237,7 +237,8 @@ public final class ResponseQuantisation {
             return 1;
         }
         double step = decodeStep(scale);
-        int q = (int) Math.min(MAX_CODE + 1L, 1 + (long) Math.ceil(t / step));
+        double estimate = Math.ceil(t / step); // may exceed every int, up to +inf: clamp before adding
+        int q = estimate >= MAX_CODE ? MAX_CODE + 1 : 1 + (int) estimate;
         // the estimate is off by at most a code or two (float rounding of the decoded value)
         while (q > 1 && value(q - 1, step) >= t) {
             q--;

@@ -1,10 +1,11 @@
 package io.filterwatch.protocol;
 
 /**
- * The per-sample responses r(n,f) of N training samples (row-major N x C) and, per filter, the
- * sum over the N samples of the fraction of its spatial positions that fired, in one of two forms: {@link ResponseSample} as the trainer
- * measured them, or {@link QuantisedSample} as they travel on the wire (and as
- * {@link SnapshotCodec#decode} returns them). A consumer that needs only comparisons and sums (the
+ * The responses r(n,f) of N training samples and, per filter, the sum over the N samples of the
+ * fraction of its spatial positions that fired, in one of two forms: {@link ResponseSample} as the
+ * trainer measured them (row-major N x C, row n = sample n), or {@link QuantisedSample} as they
+ * travel on the wire (and as {@link SnapshotCodec#decode} returns them: each filter's responses
+ * sorted, so row n = the (n+1)-th smallest of each filter, not a sample). A consumer that needs only comparisons and sums (the
  * probe) works on the codes of the quantised form and never materialises N x C floats.
  */
 public sealed interface SampledResponses permits ResponseSample, QuantisedSample {
@@ -21,6 +22,7 @@ public sealed interface SampledResponses permits ResponseSample, QuantisedSample
      */
     float[] responses();
 
+    /** r(n,f): sample n's response (measured form) or filter f's (n+1)-th smallest (quantised form). */
     float response(int n, int f, int filterCount);
 
     /**

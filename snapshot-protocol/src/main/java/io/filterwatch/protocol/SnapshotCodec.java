@@ -42,7 +42,8 @@ import java.nio.ByteBuffer;
  * {@link QuantisedSample#responses()} decodes on demand.
  *
  * <p>Thread-safe and stateless. Encoding writes one exactly-sized array; decoding allocates only the
- * snapshot's own arrays (plus a few C-sized scratch arrays for a sample).
+ * snapshot's own arrays (a version-1 or -2 record also one N x C array of codes, to sort them into
+ * columns, and version 1 an N x C float array for its fractions).
  */
 public final class SnapshotCodec {
     public static final int MAGIC = WireFormat.MAGIC; // "FWS1"

@@ -26,8 +26,9 @@ final class SnapshotReader {
         }
         int flags = in.u16("flags");
         if ((flags & ~WireFormat.KNOWN_FLAGS) != 0) {
+            // the record's own version: versions 1 to 3 know the same two flags
             throw new SnapshotFormatException(String.format("unknown flags 0x%04X (version %d knows 0x%04X)", flags,
-                    WireFormat.VERSION, WireFormat.KNOWN_FLAGS));
+                    version, WireFormat.KNOWN_FLAGS));
         }
         // Fixed header: all 92 bytes must be there before we interpret any of it.
         in.require("fixed header", WireFormat.FIXED_HEADER_BYTES - in.offset());

@@ -38,7 +38,8 @@ class OlderVersionRecordsTest {
         // v1 carried round(255 a): 0.5 -> 128, so each of filters 1..3 sums 3 x 128/255
         byte[] fractionCodes = {0, (byte) 128, (byte) 128, (byte) 128, 0, (byte) 128, (byte) 128, (byte) 128,
                 0, (byte) 128, (byte) 128, (byte) 128};
-        LayerSnapshot decoded = SnapshotCodec.decode(version1(v3, C, N, fractionCodes));
+        // rows in reverse order: filter f's responses descend, so the decoder must sort them
+        LayerSnapshot decoded = SnapshotCodec.decode(version1(v3, C, N, fractionCodes, true));
         assertThat(decoded.params()).isEqualTo(current.params());
         assertThat(decoded.activity()).isEqualTo(current.activity());
         QuantisedSample s = (QuantisedSample) decoded.sample();
@@ -53,7 +54,7 @@ class OlderVersionRecordsTest {
 
     @Test
     void olderRecordsAreCheckedLikeCurrentOnes() {
-        byte[] v1 = version1(v3, C, N, new byte[12]);
+        byte[] v1 = version1(v3, C, N, new byte[12], false);
         int v1Codes = column(v1, SAMPLE_SECTION) + 8 + 16;
         assertThatThrownBy(() -> SnapshotCodec.decode(withShort(v1, v1Codes, 5))).isInstanceOf(SnapshotFormatException.class)
                 .hasMessage("response code 5 of filter 0 is non-zero but the filter's sample scale is 0 (no active response)");
@@ -91,11 +92,11 @@ class OlderVersionRecordsTest {
     }
 
     /** The version-1 form of a version-3 record of C filters and N samples without second moments. */
-    static byte[] version1(byte[] v3, int c, int n, byte[] fractionCodes) {
+    static byte[] version1(byte[] v3, int c, int n, byte[] fractionCodes, boolean reversedRows) {
         int sample = column(v3, SAMPLE_SECTION);
         ByteBuffer out = ByteBuffer.allocate(sample + 8 + 4 * c + 3 * n * c);
-        out.put(v3, 0, sample + 8 + 4 * c);          // header, columns, N, nonFiniteCount, scales
-        out.put(rowMajorCodes(v3, c, n, false));     // response codes in rows (the sums are dropped)
+        out.put(v3, 0, sample + 8 + 4 * c);                 // header, columns, N, nonFiniteCount, scales
+        out.put(rowMajorCodes(v3, c, n, reversedRows));     // response codes in rows (the sums are dropped)
         out.put(fractionCodes);
         out.putShort(VERSION, (short) 1);
         return out.array();

@@ -28,7 +28,15 @@ class SnapshotFuzzTest {
         Random rnd = new Random(SEED);
         byte[][] corpus = new byte[256][];
         for (int i = 0; i < corpus.length; i++) {
-            corpus[i] = SnapshotCodec.encode(Snapshots.random(rnd, 1 + rnd.nextInt(12), rnd.nextInt(7), rnd.nextBoolean()));
+            int c = 1 + rnd.nextInt(12);
+            int n = rnd.nextInt(7);
+            boolean secondMoments = rnd.nextBoolean();
+            corpus[i] = SnapshotCodec.encode(Snapshots.random(rnd, c, n, secondMoments));
+            if (!secondMoments && n > 0 && i % 4 < 2) {
+                // older versions are still read: mutate them too (rows in reverse rank order)
+                corpus[i] = i % 4 == 0 ? OlderVersionRecordsTest.version2(corpus[i], c, n, true)
+                        : OlderVersionRecordsTest.version1(corpus[i], c, n, new byte[n * c], true);
+            }
         }
         int[] outcomes = new int[Mutation.values().length * 2];
         for (int i = 0; i < RECORDS; i++) {

@@ -67,6 +67,27 @@ class SortedColumnsTest {
         assertThat(ResponseQuantisation.smallestActiveCode(scale)).isEqualTo(1);
     }
 
+    @Property(tries = 200)
+    void firstCodeNotBelowHugeThresholdsIsPastEveryCode(@ForAll @DoubleRange(min = -12, max = 6) double log10Scale,
+                                                        @ForAll @DoubleRange(min = 1, max = 300) double log10Ratio) {
+        // t / step beyond every int and long (a window max 1e20x a sample's): no code reaches it
+        float scale = (float) Math.pow(10, log10Scale);
+        assertThat(ResponseQuantisation.firstCodeNotBelow(scale, scale * Math.pow(10, log10Ratio)))
+                .isEqualTo(ResponseQuantisation.MAX_CODE + 1);
+        assertThat(ResponseQuantisation.firstCodeNotBelow(scale, Double.POSITIVE_INFINITY))
+                .isEqualTo(ResponseQuantisation.MAX_CODE + 1);
+    }
+
+    @Property(tries = 10)
+    void anEmptySampleCannotClaimAScale(@ForAll @IntRange(min = 1, max = 8) int c) {
+        float[] scales = new float[c];
+        scales[c - 1] = 1f;
+        QuantisedSample empty = new QuantisedSample(0, scales, new char[0], new float[c], 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResponseQuantisation.checkCodes(Rejector.DECODER, empty))
+                .isInstanceOf(SnapshotFormatException.class)
+                .hasMessageContaining("no response of filter " + (c - 1) + " has code 65535");
+    }
+
     /** n sorted codes per column, many repeats and zeros (as ReLU responses give). */
     private static char[] sortedColumns(Random rnd, int n, int c) {
         char[] codes = new char[n * c];

@@ -17,11 +17,13 @@ import io.filterwatch.protocol.ResponseQuantisation;
  * per-snapshot aggregates (every training sample) and, up to {@code maxSampleRows} rows, the
  * sampled responses (for selectivity), and maintains the per-filter window sums.
  *
- * <p>Selectivity counts depend on the window max M_f, which moves as the window slides, so they
- * are recounted on every snapshot from per-chunk summaries (see {@link Chunk}): O(C) per chunk,
- * not O(N C). Sampled responses stay in wire form (u16 codes, {@link QuantisedSample}): every test
- * on them is an integer comparison against {@link ResponseQuantisation#firstCodeNotBelow}, or a
- * comparison with a decoded code, exactly the test on the decoded values.
+ * <p>Selectivity counts depend on the window max M_f, which moves as the window slides. A filter's
+ * count is kept while its threshold stays (the newest chunk added, chunks that left taken off) and
+ * recounted over every chunk when it moves, from per-chunk summaries (see {@link Chunk}): O(1) per
+ * chunk and filter, not O(N). Sampled responses stay in wire form (sorted u16 codes,
+ * {@link QuantisedSample}): every test on them is an integer comparison against
+ * {@link ResponseQuantisation#firstCodeNotBelow}, or a comparison with a decoded code, exactly the
+ * test on the decoded values.
  */
 public final class ActivityWindow {
     private final int c;

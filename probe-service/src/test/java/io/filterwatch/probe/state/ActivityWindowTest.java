@@ -18,7 +18,7 @@ import io.filterwatch.protocol.ResponseSample;
  * non-zero response), tiny responses (the sorted column walked up a few codes, or, past many tiny
  * ones, searched), counts kept while a threshold stays and recounted when it moves, a window max
  * that jumps 1000x and falls back, silent filters, samples trimmed by the row bound (their counts
- * taken off), and steps whose rows come from two workers quantised against different scales. The window sees the
+ * taken off), non-finite window maxima, and steps whose rows come from two workers quantised against different scales. The window sees the
  * rows in wire form; the reference counts their decoded values.
  */
 class ActivityWindowTest {
@@ -28,7 +28,8 @@ class ActivityWindowTest {
         Random random = new Random(11);
         for (int trial = 0; trial < 60; trial++) {
             int c = 1 + random.nextInt(6);
-            int maxRows = switch (random.nextInt(3)) {
+            int maxRows = switch (random.nextInt(4)) {
+                case 3 -> 0; // only the newest snapshot's rows
                 case 0 -> 4;
                 case 1 -> 64;
                 default -> 1024;
@@ -60,6 +61,9 @@ class ActivityWindowTest {
                                 : random.nextDouble();
                         r[i * c + f] = (float) (v * max[f]);
                         a[i * c + f] = random.nextFloat();
+                    }
+                    if (random.nextInt(20) == 0) { // a diverging aggregate: the threshold is NaN or +inf
+                        max[f] = random.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY;
                     }
                 }
                 // one worker, or two (split after the first row) with their own scales
@@ -119,7 +123,7 @@ class ActivityWindowTest {
                     for (int e = first; e < keptSamples.size(); e++) {
                         m = Math.max(m, keptMax.get(e)[f]);
                     }
-                    assertThat(window.max(f)).isEqualTo(m);
+                    assertThat(window.max(f)).isEqualTo(Double.valueOf(m)); // boxed: NaN equals NaN
                     double t = 1e-3 * m;
                     long below = 0;
                     for (int e : withRows) {
