@@ -37,7 +37,7 @@ class DockerfilesTest {
         String g = Files2.read(gpu);
         // CUDA natives baked at build time, found through MXNET_LIBRARY_PATH at run time
         assertThat(g).contains("MXNET_FLAVOR=cu112mkl", "MXNET_VERSION=1.9.1", "MXNET_LIBRARY_PATH=/opt/mxnet",
-                "COPY --from=natives /opt/mxnet/", "CUDA_IMAGE=nvidia/cuda:11.2", "FILTERWATCH_TRAINER_DEVICES=gpu");
+                "COPY --from=natives /opt/mxnet/", "CUDA_IMAGE=nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04", "FILTERWATCH_TRAINER_DEVICES=gpu");
         List<String> stages = new ArrayList<>();
         Matcher m = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(g);
         while (m.find()) {

@@ -76,6 +76,67 @@ class GrafanaProvisioningTest {
     }
 
     @Test
+    void dashboardsAndAlertRulesShareOneFolder() {
+        // Rule groups name their folder by title only, and Grafana provisions them before the
+        // dashboards, creating the folder; a folderUid on the provider would give the dashboards a
+        // second folder of the same title. Both by the same title: one folder, one uid.
+        JsonNode provider = Files2.yaml(DashboardQueries.files(root.resolve("grafana/provisioning/dashboards"), ".yaml", ".yml").get(0))
+                .path("providers").get(0);
+        assertThat(provider.has("folderUid")).as("dashboard provider folderUid").isFalse();
+        Set<String> folders = new HashSet<>();
+        for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
+            for (JsonNode group : Files2.yaml(f).path("groups")) {
+                folders.add(group.path("folder").asText());
+                assertThat(group.has("folderUid") || group.has("folderUID")).as("not a field of file-provisioned rule groups").isFalse();
+            }
+        }
+        assertThat(folders).containsExactly(provider.path("folder").asText());
+    }
+
+    @Test
+    void notificationsLinkToTheDashboardAndPanelOfTheirRule() {
+        Map<String, Set<String>> panels = new HashMap<>();
+        for (Path f : dashboards()) {
+            JsonNode dash = Files2.json(f);
+            Set<String> ids = new HashSet<>();
+            List<JsonNode> todo = new ArrayList<>();
+            dash.path("panels").forEach(todo::add);
+            while (!todo.isEmpty()) {
+                JsonNode panel = todo.remove(0);
+                ids.add(panel.path("id").asText());
+                panel.path("panels").forEach(todo::add);
+            }
+            panels.put(dash.path("uid").asText(), ids);
+        }
+        int rules = 0;
+        for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
+            for (JsonNode group : Files2.yaml(f).path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    rules++;
+                    String uid = rule.path("uid").asText();
+                    JsonNode a = rule.path("annotations");
+                    assertThat(a.path("__dashboardUid__").isTextual()).as(uid + " __dashboardUid__").isTrue();
+                    assertThat(a.path("__panelId__").isTextual()).as(uid + " __panelId__ (a string)").isTrue();
+                    String dash = a.path("__dashboardUid__").asText();
+                    assertThat(panels).as(uid + " links to a provisioned dashboard").containsKey(dash);
+                    assertThat(panels.get(dash)).as(uid + " links to a panel of " + dash).contains(a.path("__panelId__").asText());
+                }
+            }
+        }
+        assertThat(rules).isPositive();
+    }
+
+    @Test
+    void grafanaIsOneCurrentPatchReleaseInComposeAndOnKubernetes() {
+        Matcher compose = Pattern.compile("image: grafana/grafana:(\\S+)").matcher(Files2.read(root.resolve("docker-compose.yml")));
+        Matcher k8s = Pattern.compile("image: grafana/grafana:(\\S+)").matcher(Files2.read(root.resolve("k8s/base/grafana/deployment.yaml")));
+        assertThat(compose.find()).isTrue();
+        assertThat(k8s.find()).isTrue();
+        assertThat(compose.group(1)).as("a full x.y.z patch release").matches("\\d+\\.\\d+\\.\\d+").isEqualTo(k8s.group(1));
+        assertThat(Files2.read(root.resolve("docs/operations.md"))).as("docs/operations.md names it").contains("Grafana " + compose.group(1));
+    }
+
+    @Test
     void dashboardsHaveUniqueUidsAndTheThreeExpectedOnes() {
         Map<String, Path> uids = dashboardUids();
         assertThat(uids).containsKeys("filterwatch-run-overview", "filterwatch-layer-detail", "filterwatch-fleet");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,39 +66,76 @@ class KustomizeOverlaysTest {
             "apps/v1/StatefulSet", StatefulSet.class,
             "batch/v1/Job", Job.class,
             "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
+    /** Custom resources: checked against their operators' own models (strimziObjects..., kedaObjects...). */
     static final Set<String> CUSTOM = Set.of(
-            "kafka.strimzi.io/v1beta2/KafkaNodePool", "kafka.strimzi.io/v1beta2/Kafka",
-            "kafka.strimzi.io/v1beta2/KafkaTopic", "kafka.strimzi.io/v1beta2/KafkaUser",
+            "kafka.strimzi.io/v1/KafkaNodePool", "kafka.strimzi.io/v1/Kafka",
+            "kafka.strimzi.io/v1/KafkaTopic", "kafka.strimzi.io/v1/KafkaUser",
             "keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
+    /** Strimzi 1.2.0's supported Kafka versions (kafka-versions.yaml of its 1.2.0 tag; 4.3.1 the default). */
+    static final Set<String> STRIMZI_KAFKA_VERSIONS = Set.of("4.2.0", "4.2.1", "4.3.0", "4.3.1");
+    /** The KEDA release whose CRDs (src/test/resources/crds/keda) the ScaledObject and TriggerAuthentication are checked against. */
+    static final String KEDA_VERSION = "2.20.2";
     static final String INSTALL_HINT = "neither kubectl nor kustomize is installed: the kustomize checks are skipped. "
             + "Install kubectl (it embeds kustomize), e.g. the machine image's kubectl or Debian's kubernetes-client "
             + "(too old: its kustomize v2 lacks 'labels'), or a kustomize binary on PATH";
 
     final Path root = Files2.root();
     final ObjectMapper typedMapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    /** Every render: the stacks and the runs. */
     final Map<String, List<JsonNode>> rendered = new LinkedHashMap<>();
+    /** k8s/base and k8s/overlays/*: what `kubectl apply -k` deploys. */
+    final Map<String, List<JsonNode>> stacks = new LinkedHashMap<>();
+    /** k8s/runs/*: training runs, submitted on their own. */
+    final Map<String, List<JsonNode>> runs = new LinkedHashMap<>();
+    /** Each stack together with each run ("k8s/overlays/local + k8s/runs/gpu"): what runs in the namespace. */
+    final Map<String, List<JsonNode>> combined = new LinkedHashMap<>();
 
     @BeforeAll
     void render() throws Exception {
         Optional<Path> kubectl = Tools.find("kubectl");
         Optional<Path> kustomize = Tools.find("kustomize");
         Assumptions.assumeTrue(kubectl.isPresent() || kustomize.isPresent(), INSTALL_HINT);
-        List<Path> dirs = new ArrayList<>();
-        dirs.add(root.resolve("k8s/base"));
+        List<Path> stackDirs = new ArrayList<>();
+        stackDirs.add(root.resolve("k8s/base"));
         try (Stream<Path> s = Files.list(root.resolve("k8s/overlays"))) {
-            s.filter(Files::isDirectory).sorted().forEach(dirs::add);
+            s.filter(Files::isDirectory).sorted().forEach(stackDirs::add);
         }
-        assertThat(dirs.stream().map(d -> d.getFileName().toString())).contains("base", "local", "gpu");
-        for (Path dir : dirs) {
-            List<String> cmd = kubectl.isPresent()
-                    ? List.of(kubectl.get().toString(), "kustomize", dir.toString())
-                    : List.of(kustomize.get().toString(), "build", dir.toString());
-            Tools.Result r = Tools.run(root, Map.of(), 180, cmd);
-            assertThat(r.exitCode()).as(String.join(" ", cmd) + "\n" + r.stderr()).isZero();
-            List<JsonNode> docs = Files2.yamlDocuments(r.stdout());
-            assertThat(docs).as(dir + " renders objects").isNotEmpty();
-            rendered.put(root.relativize(dir).toString().replace('\\', '/'), docs);
+        List<Path> runDirs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root.resolve("k8s/runs"))) {
+            s.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml"))).sorted().forEach(runDirs::add);
         }
+        assertThat(stackDirs.stream().map(d -> d.getFileName().toString())).contains("base", "local");
+        assertThat(runDirs.stream().map(d -> d.getFileName().toString())).contains("base", "example", "gpu");
+        for (Path dir : stackDirs) {
+            stacks.put(rel(dir), render(kubectl, kustomize, dir));
+        }
+        for (Path dir : runDirs) {
+            runs.put(rel(dir), render(kubectl, kustomize, dir));
+        }
+        rendered.putAll(stacks);
+        rendered.putAll(runs);
+        for (var st : stacks.entrySet()) {
+            for (var run : runs.entrySet()) {
+                List<JsonNode> both = new ArrayList<>(st.getValue());
+                both.addAll(run.getValue());
+                combined.put(st.getKey() + " + " + run.getKey(), both);
+            }
+        }
+    }
+
+    String rel(Path dir) {
+        return root.relativize(dir).toString().replace('\\', '/');
+    }
+
+    List<JsonNode> render(Optional<Path> kubectl, Optional<Path> kustomize, Path dir) {
+        List<String> cmd = kubectl.isPresent()
+                ? List.of(kubectl.get().toString(), "kustomize", dir.toString())
+                : List.of(kustomize.get().toString(), "build", dir.toString());
+        Tools.Result r = Tools.run(root, Map.of(), 180, cmd);
+        assertThat(r.exitCode()).as(String.join(" ", cmd) + "\n" + r.stderr()).isZero();
+        List<JsonNode> docs = Files2.yamlDocuments(r.stdout());
+        assertThat(docs).as(dir + " renders objects").isNotEmpty();
+        return docs;
     }
 
     @Test
@@ -153,7 +191,7 @@ class KustomizeOverlaysTest {
     void everyReferencedConfigMapSecretServiceAndTopicExists() {
         Map<String, Set<String>> documented = documentedSecrets();
         List<String> problems = new ArrayList<>();
-        for (var e : rendered.entrySet()) {
+        for (var e : combined.entrySet()) {
             Objects objs = new Objects(e.getValue());
             Map<String, Set<String>> secrets = new HashMap<>(documented);
             for (JsonNode u : objs.ofKind("KafkaUser")) {
@@ -313,7 +351,7 @@ class KustomizeOverlaysTest {
 
     @Test
     void kafkaHasTlsScramListenerTopicsAndOneUserPerService() {
-        for (var e : rendered.entrySet()) {
+        for (var e : stacks.entrySet()) {
             Objects objs = new Objects(e.getValue());
             String where = e.getKey() + ": ";
             JsonNode kafka = objs.named("Kafka", KAFKA_CLUSTER);
@@ -359,10 +397,10 @@ class KustomizeOverlaysTest {
 
     @Test
     void serviceImagesPortsAndProbesAgreeWithTheServicesConfiguration() {
-        String version = Files2.projectVersion(root);
-        for (var e : rendered.entrySet()) {
+        String version = releaseVersion(root);
+        for (var e : combined.entrySet()) {
             Objects objs = new Objects(e.getValue());
-            boolean gpu = e.getKey().endsWith("/gpu");
+            boolean gpu = e.getKey().endsWith("k8s/runs/gpu");
             for (String svc : Files2.SERVICES) {
                 String where = e.getKey() + ": " + svc + ": ";
                 JsonNode w = objs.workload(svc);
@@ -427,7 +465,7 @@ class KustomizeOverlaysTest {
     @Test
     void grafanaMountsItsGeneratedProvisioningAndGetsEveryVariable() {
         Set<String> needed = Files2.grafanaEnv(root);
-        for (var e : rendered.entrySet()) {
+        for (var e : stacks.entrySet()) {
             Objects objs = new Objects(e.getValue());
             JsonNode w = objs.workload("grafana");
             JsonNode pod = w.path("spec").path("template").path("spec");
@@ -512,7 +550,7 @@ class KustomizeOverlaysTest {
 
     @Test
     void networkPoliciesSelectExistingPodsAndEveryComponentHasOne() {
-        for (var e : rendered.entrySet()) {
+        for (var e : combined.entrySet()) {
             Objects objs = new Objects(e.getValue());
             Set<String> covered = new HashSet<>();
             boolean defaultDeny = false;
@@ -545,6 +583,171 @@ class KustomizeOverlaysTest {
     }
 
     @Test
+    void theStackNeverStartsATrainingRunAndEachRunIsOneJobOfItsOwn() {
+        for (var e : stacks.entrySet()) {
+            assertThat(e.getValue().stream().map(o -> o.path("kind").asText()))
+                    .as(e.getKey() + ": `kubectl apply -k` of the stack must not train (nor hold an immutable Job)")
+                    .doesNotContain("Job", "CronJob", "Pod");
+        }
+        Set<String> names = new HashSet<>();
+        for (var e : runs.entrySet()) {
+            assertThat(e.getValue()).as(e.getKey() + ": one object").hasSize(1);
+            JsonNode job = e.getValue().get(0);
+            assertThat(job.path("kind").asText()).as(e.getKey()).isEqualTo("Job");
+            assertThat(name(job)).as(e.getKey() + " Job name").startsWith("trainer-run");
+            assertThat(names.add(name(job))).as(e.getKey() + ": a Job name of its own " + name(job)).isTrue();
+            assertThat(job.path("metadata").path("labels").path("app.kubernetes.io/name").asText()).isEqualTo("trainer-service");
+            assertThat(job.path("spec").path("backoffLimit").asInt(-1)).as(e.getKey() + " backoffLimit").isZero();
+            assertThat(job.path("spec").path("template").path("spec").path("restartPolicy").asText()).isEqualTo("Never");
+        }
+        JsonNode example = runs.get("k8s/runs/example").get(0);
+        JsonNode c = containerNamed(example.path("spec").path("template").path("spec"), "trainer-service");
+        assertThat(envValue(c, "FILTERWATCH_RUN_RUN_ID")).as("the example names its run").isNotBlank();
+    }
+
+    @Test
+    void imagesAreReleaseTagsOrDigestsNeverMutableSnapshots() {
+        List<String> problems = new ArrayList<>();
+        for (var e : rendered.entrySet()) {
+            for (JsonNode w : new Objects(e.getValue()).workloads()) {
+                for (JsonNode c : containers(w.path("spec").path("template").path("spec"))) {
+                    String image = c.path("image").asText();
+                    String id = e.getKey() + ": " + w.path("kind").asText() + "/" + name(w) + " " + image;
+                    boolean digest = image.contains("@sha256:");
+                    String afterSlash = image.substring(image.lastIndexOf('/') + 1);
+                    String tag = afterSlash.contains(":") ? afterSlash.substring(afterSlash.indexOf(':') + 1).replaceAll("@.*", "") : "";
+                    if (!digest && (tag.isEmpty() || tag.equals("latest"))) {
+                        problems.add(id + ": no tag or 'latest'");
+                    }
+                    if (tag.contains("SNAPSHOT")) {
+                        problems.add(id + ": a mutable -SNAPSHOT tag");
+                    }
+                    String policy = c.path("imagePullPolicy").asText("IfNotPresent");
+                    if (!digest && policy.equals("IfNotPresent") && !tag.matches("\\d+\\.\\d+\\.\\d+([-.][A-Za-z0-9.-]+)?")) {
+                        problems.add(id + ": IfNotPresent needs a release tag (x.y.z) or a digest");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(releaseVersion(root)).doesNotContain("SNAPSHOT");
+    }
+
+    @Test
+    void strimziObjectsParseAsStrimzi12ModelsWithoutUnknownFields() throws Exception {
+        Map<String, JsonNode> objects = new LinkedHashMap<>();
+        for (var e : stacks.entrySet()) {
+            for (JsonNode o : e.getValue()) {
+                if (o.path("apiVersion").asText().startsWith("kafka.strimzi.io/")) {
+                    objects.put(e.getKey() + ": " + o.path("kind").asText() + "/" + name(o), o);
+                }
+            }
+        }
+        assertThat(objects.keySet().stream().map(k -> k.replaceAll("^.*: ([A-Za-z]+)/.*$", "$1")))
+                .contains("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser");
+        Map<String, String> results = strimziModelCheck(objects);
+        assertThat(results).as("Strimzi model check").hasSize(objects.size());
+        assertThat(results.entrySet().stream().filter(r -> !r.getValue().equals("OK")).map(r -> r.getKey() + ": " + r.getValue()))
+                .isEmpty();
+    }
+
+    @Test
+    void theStrimziModelCheckRejectsMisspeltAndOutdatedFields() throws Exception {
+        JsonNode kafka = new Objects(stacks.get("k8s/base")).named("Kafka", KAFKA_CLUSTER).deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode misspelt = kafka.deepCopy();
+        JsonNode listeners = ((com.fasterxml.jackson.databind.node.ObjectNode) misspelt.path("spec").path("kafka")).remove("listeners");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) misspelt.path("spec").path("kafka")).set("listners", listeners);
+        com.fasterxml.jackson.databind.node.ObjectNode nested = kafka.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) nested.path("spec").path("kafka").path("listeners").get(0)).put("tlss", true);
+        com.fasterxml.jackson.databind.node.ObjectNode v1beta2 = kafka.deepCopy();
+        v1beta2.put("apiVersion", "kafka.strimzi.io/v1beta2");
+        Map<String, String> results = strimziModelCheck(Map.of("misspelt", misspelt, "nested", nested, "v1beta2", v1beta2, "good", kafka));
+        assertThat(results.get("good")).isEqualTo("OK");
+        assertThat(results.get("misspelt")).contains("listners");
+        assertThat(results.get("nested")).contains("tlss");
+        assertThat(results.get("v1beta2")).contains("v1beta2");
+    }
+
+    @Test
+    void kedaObjectsMatchKedasPublishedCrds() {
+        Map<String, CrdSchema> crds = kedaCrds();
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (var e : stacks.entrySet()) {
+            for (JsonNode o : e.getValue()) {
+                if (o.path("apiVersion").asText().startsWith("keda.sh/")) {
+                    CrdSchema crd = crds.get(o.path("kind").asText());
+                    String id = e.getKey() + ": " + o.path("kind").asText() + "/" + name(o);
+                    if (crd == null) {
+                        problems.add(id + ": no KEDA " + KEDA_VERSION + " CRD for this kind");
+                        continue;
+                    }
+                    crd.validate(o).forEach(p -> problems.add(id + " (KEDA " + KEDA_VERSION + "): " + p));
+                    checked++;
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(checked).as("ScaledObject and TriggerAuthentication per stack").isEqualTo(2 * stacks.size());
+    }
+
+    @Test
+    void theKedaCrdCheckRejectsMisspeltFieldsAndWrongTypes() {
+        Map<String, CrdSchema> crds = kedaCrds();
+        JsonNode so = new Objects(stacks.get("k8s/base")).named("ScaledObject", "probe-service");
+        assertThat(crds.get("ScaledObject").validate(so)).isEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode misspelt = so.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) misspelt.path("spec")).put("maxReplicasCount", 12);
+        assertThat(crds.get("ScaledObject").validate(misspelt)).anyMatch(p -> p.contains("$.spec.maxReplicasCount: unknown field"));
+        com.fasterxml.jackson.databind.node.ObjectNode numeric = so.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) numeric.path("spec").path("triggers").get(0).path("metadata")).put("lagThreshold", 100);
+        assertThat(crds.get("ScaledObject").validate(numeric)).anyMatch(p -> p.contains("lagThreshold: expected a string"));
+        JsonNode ta = new Objects(stacks.get("k8s/base")).named("TriggerAuthentication", "probe-kafka");
+        com.fasterxml.jackson.databind.node.ObjectNode nested = ta.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) nested.path("spec").path("secretTargetRef").get(0)).put("keyy", "x");
+        assertThat(crds.get("TriggerAuthentication").validate(nested)).anyMatch(p -> p.contains("keyy: unknown field"));
+    }
+
+    @Test
+    void theFabric8CheckRejectsMisspeltFields() throws Exception {
+        JsonNode deployment = new Objects(stacks.get("k8s/base")).workload("probe-service");
+        List<String> none = new ArrayList<>();
+        unknownFields(typedMapper.treeToValue(deployment, Deployment.class), "Deployment", none, 0);
+        assertThat(none).isEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode misspelt = deployment.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) misspelt.path("spec").path("template").path("spec").path("containers").get(0))
+                .put("imagePullPolicyy", "Always");
+        List<String> unknown = new ArrayList<>();
+        unknownFields(typedMapper.treeToValue(misspelt, Deployment.class), "Deployment", unknown, 0);
+        assertThat(unknown).anyMatch(u -> u.contains("imagePullPolicyy"));
+    }
+
+    @Test
+    void kafkaTopicsFollowTheOneTopicListAndKafkaIsAVersionStrimziSupports() {
+        Map<String, KafkaTopicList.Topic> list = KafkaTopicList.byName(root);
+        for (var e : stacks.entrySet()) {
+            Objects objs = new Objects(e.getValue());
+            Set<String> names = new TreeSet<>();
+            for (JsonNode t : objs.ofKind("KafkaTopic")) {
+                String topic = t.path("spec").path("topicName").asText(name(t));
+                names.add(topic);
+                KafkaTopicList.Topic want = list.get(topic);
+                assertThat(want).as(e.getKey() + ": " + topic + " is in " + KafkaTopicList.FILE).isNotNull();
+                assertThat(t.path("spec").path("partitions").asInt()).as(e.getKey() + ": " + topic + " partitions").isEqualTo(want.partitions());
+                Map<String, String> config = new TreeMap<>();
+                t.path("spec").path("config").fields().forEachRemaining(c -> config.put(c.getKey(), c.getValue().asText()));
+                assertThat(config).as(e.getKey() + ": " + topic + " config").isEqualTo(new TreeMap<>(want.config()));
+            }
+            assertThat(names).as(e.getKey() + " topics").isEqualTo(new TreeSet<>(list.keySet()));
+            JsonNode kafka = objs.named("Kafka", KAFKA_CLUSTER);
+            assertThat(kafka.path("spec").path("kafka").path("version").asText()).as(e.getKey() + " Kafka version")
+                    .isIn(STRIMZI_KAFKA_VERSIONS).isEqualTo(KafkaVersions.cluster(root));
+            assertThat(kafka.path("metadata").path("annotations").toString()).as(e.getKey() + " no KRaft/node-pool enabling annotations")
+                    .doesNotContain("strimzi.io/kraft", "strimzi.io/node-pools");
+        }
+    }
+
+    @Test
     void documentedSecretsAreTheOnesReferenced() {
         Map<String, Set<String>> documented = documentedSecrets();
         assertThat(documented).as("docs/operations.md: kubectl create secret generic ...")
@@ -552,6 +755,59 @@ class KustomizeOverlaysTest {
     }
 
     // ---------------- helpers ----------------
+
+    /** The release the manifests deploy: the project version without -SNAPSHOT. */
+    static String releaseVersion(Path root) {
+        return Files2.projectVersion(root).replaceFirst("-SNAPSHOT$", "");
+    }
+
+    Map<String, CrdSchema> kedaCrds() {
+        Path dir = root.resolve("deploy-tests/src/test/resources/crds/keda");
+        Map<String, CrdSchema> out = new HashMap<>();
+        for (String f : List.of("keda.sh_scaledobjects.yaml", "keda.sh_triggerauthentications.yaml")) {
+            String header = Files2.read(dir.resolve(f)).lines().findFirst().orElse("");
+            assertThat(header).as(f + " names the KEDA release it came from").contains("KEDA v" + KEDA_VERSION);
+            CrdSchema crd = CrdSchema.load(dir.resolve(f), "v1alpha1");
+            out.put(crd.kind, crd);
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@link StrimziModelCheck} in a Java 21+ JVM (Strimzi's api jar is Java 21 bytecode) on
+     * these objects: id -> "OK" or the problems. Without a Java 21+ runtime the check is skipped
+     * with a notice, except under CI=true, where it fails.
+     */
+    Map<String, String> strimziModelCheck(Map<String, JsonNode> objects) throws Exception {
+        Optional<Path> java = Jdk21.java();
+        if (java.isEmpty() && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(Jdk21.HINT);
+        }
+        Assumptions.assumeTrue(java.isPresent(), Jdk21.HINT);
+        com.fasterxml.jackson.databind.node.ArrayNode items = Files2.JSON.createArrayNode();
+        objects.forEach((id, o) -> items.addObject().put("id", id).set("object", o));
+        Path in = Files.createTempFile("strimzi-objects-", ".json");
+        try {
+            Files.writeString(in, items.toString());
+            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Tools.Result r = Tools.run(root, Map.of(), 180,
+                    List.of(java.get().toString(), "-cp", cp, StrimziModelCheck.class.getName(), in.toString()));
+            assertThat(r.exitCode()).as(java.get() + " StrimziModelCheck:\n" + r.stderr() + r.stdout()).isZero();
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String line : r.stdout().split("\n")) {
+                if (line.startsWith("OK ")) {
+                    out.put(line.substring(3), "OK");
+                } else if (line.startsWith("PROBLEM ")) {
+                    String id = objects.keySet().stream().filter(k -> line.startsWith("PROBLEM " + k + ": ")).findFirst()
+                            .orElseThrow(() -> new AssertionError("unexpected output: " + line));
+                    out.put(id, line.substring(("PROBLEM " + id + ": ").length()));
+                }
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(in);
+        }
+    }
 
     /** Pre-created Secrets as docs/operations.md creates them: name -> keys. */
     Map<String, Set<String>> documentedSecrets() {
@@ -716,8 +972,12 @@ class KustomizeOverlaysTest {
             return all.stream().filter(o -> Set.of("Deployment", "StatefulSet", "Job", "DaemonSet").contains(o.path("kind").asText())).toList();
         }
 
+        /** The workload named {@code name}, else the one whose label app.kubernetes.io/name is (a run's Job). */
         JsonNode workload(String name) {
-            return workloads().stream().filter(o -> name.equals(KustomizeOverlaysTest.name(o))).findFirst().orElse(null);
+            return workloads().stream().filter(o -> name.equals(KustomizeOverlaysTest.name(o))).findFirst()
+                    .orElse(workloads().stream()
+                            .filter(o -> name.equals(o.path("metadata").path("labels").path("app.kubernetes.io/name").asText()))
+                            .findFirst().orElse(null));
         }
 
         JsonNode topic(String topicName) {
