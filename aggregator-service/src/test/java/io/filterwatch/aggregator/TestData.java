@@ -29,7 +29,7 @@ public final class TestData {
                 (double) dead / filters, (double) (dead / 2) / filters,
                 List.of(filters - dead, 0, 0, 0, 0, 0, 0, 0, 0, dead),
                 gammaDominance, gammaDominance == null ? null : gammaDominance * 2, 0.5, 0.9, 40.0, null,
-                (double) dead / filters, (double) dead / filters, dead * 1000L, dead * 50_000L, nonFinite);
+                (double) dead / filters, (double) dead / filters, dead * 1000L, dead * 50_000L, nonFinite, null);
     }
 
     public static LayerStat layer(String run, String layer, int index, long step, int filters, int dead) {

@@ -42,5 +42,6 @@ public record LayerStat(
         double deadParamsShare,
         long deadParams,
         long deadFlops,
-        int nonFiniteValues) {
+        int nonFiniteValues,
+        Double medianRegulariserStepShare) {
 }

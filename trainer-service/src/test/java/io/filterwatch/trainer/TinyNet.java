@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -49,6 +52,69 @@ public final class TinyNet {
         block.setInitializer(new SinInitializer(0.0), Parameter.Type.WEIGHT);
         block.setInitializer(new ValuesInitializer(BETA), Parameter.Type.BETA);
         return new Network("tiny", block, List.of(conv), new Shape(1, H, W), K);
+    }
+
+    /**
+     * A residual block on the same images: a 3x3 Conv-BN branch (TinyNet's conv, same weights and
+     * betas) and a 1x1 Conv-BN projection, summed, then ReLU, pooling and the dense head. Neither
+     * conv has a ReLU of its own: both are captured as residual-sum inputs, whose response is the
+     * ReLU of their BN output before the sum. The projection's weights are w[0] = 0.5 sin(0) = 0
+     * and w[1] = 0.5 sin(0.37); see {@link #projection}.
+     */
+    public static Network residual() {
+        ConvBn branch = ConvBn.withoutRelu("res.conv", F, 3, 1);
+        ConvBn projection = ConvBn.withoutRelu("res.downsample", F, 1, 1);
+        SequentialBlock block = new SequentialBlock()
+                .add(new ParallelBlock(TinyNet::addThenRelu, List.of(new SequentialBlock().add(branch), projection)))
+                .add(Pool.globalAvgPool2dBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(K).build());
+        block.setInitializer(new SinInitializer(0.0), Parameter.Type.WEIGHT);
+        block.setInitializer(new ValuesInitializer(BETA), Parameter.Type.BETA);
+        return new Network("tiny-residual", block, List.of(branch, projection), new Shape(1, H, W), K);
+    }
+
+    private static NDList addThenRelu(List<NDList> parts) {
+        return new NDList(Activation.relu(parts.get(0).singletonOrThrow().add(parts.get(1).singletonOrThrow())));
+    }
+
+    /**
+     * The residual net's 1x1 projection by hand: BN output before the sum, [n][f][y][x], for
+     * samples in the given order (BN with batch statistics, gamma 1, beta {@link #BETA}).
+     */
+    public static double[][][][] projection(int[] order) {
+        int n = order.length;
+        double[][][][] out = new double[n][F][H][W];
+        for (int f = 0; f < F; f++) {
+            double c = (float) weight(f, 0.0);
+            double mean = 0;
+            for (int s = 0; s < n; s++) {
+                for (int y = 0; y < H; y++) {
+                    for (int x = 0; x < W; x++) {
+                        mean += c * pixel(order[s], y, x);
+                    }
+                }
+            }
+            mean /= n * H * W;
+            double var = 0;
+            for (int s = 0; s < n; s++) {
+                for (int y = 0; y < H; y++) {
+                    for (int x = 0; x < W; x++) {
+                        double d = c * pixel(order[s], y, x) - mean;
+                        var += d * d;
+                    }
+                }
+            }
+            var /= n * H * W;
+            for (int s = 0; s < n; s++) {
+                for (int y = 0; y < H; y++) {
+                    for (int x = 0; x < W; x++) {
+                        out[s][f][y][x] = (c * pixel(order[s], y, x) - mean) / Math.sqrt(var + 1e-5) + BETA[f];
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Image n: a fixed pattern; labels alternate. */

@@ -52,6 +52,7 @@ public final class PointMapper {
                 .field("p90_beta_dominance", s.p90BetaDominance())
                 .field("median_weight_dominance", s.medianWeightDominance())
                 .field("median_adaptive_decay_ratio", s.medianAdaptiveDecayRatio())
+                .field("median_regulariser_step_share", s.medianRegulariserStepShare())
                 .field("dead_flops_share", s.deadFlopsShare())
                 .field("dead_params_share", s.deadParamsShare())
                 .field("learning_rate", s.learningRate())

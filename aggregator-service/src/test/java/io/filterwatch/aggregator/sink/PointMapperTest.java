@@ -15,8 +15,21 @@ class PointMapperTest {
         assertThat(line).startsWith("layer_stats,layer=conv2,optimizer=adam,run=run-1 ");
         assertThat(line).contains("step=300i", "filter_count=64i", "dead=8i", "dying=4i", "dead_fraction=0.125",
                 "sel_bin_0=56i", "sel_bin_9=8i", "median_gamma_dominance=2.5", "batch_size=64i", "window_samples=1000i");
-        assertThat(line).doesNotContain("median_adaptive_decay_ratio");
+        assertThat(line).doesNotContain("median_adaptive_decay_ratio").doesNotContain("median_regulariser_step_share");
         assertThat(line).endsWith(" " + TestData.time(300));
+    }
+
+    @Test
+    void layerStatCarriesTheRegularisersStepShareWhenDefined() {
+        var s = TestData.layer("run-1", "conv2", 1, 300, 64, 8, 4, "adam", 2.5, 0);
+        var withShare = new io.filterwatch.protocol.LayerStat(s.runId(), s.layer(), s.layerIndex(), s.step(), s.epoch(),
+                s.wallClockMillis(), s.workers(), s.optimizer(), s.learningRate(), s.l2(), s.weightDecay(),
+                s.batchSize(), s.windowSamples(), s.filterCount(), s.alive(), s.dying(), s.dead(), s.revived(),
+                s.deadByActivation(), s.deadByScale(), s.deadByBoth(), s.deadFraction(), s.deadByActivationFraction(),
+                s.deadByScaleFraction(), s.selectivityHistogram(), s.medianGammaDominance(), s.p90GammaDominance(),
+                s.medianBetaDominance(), s.p90BetaDominance(), s.medianWeightDominance(), s.medianAdaptiveDecayRatio(),
+                s.deadFlopsShare(), s.deadParamsShare(), s.deadParams(), s.deadFlops(), s.nonFiniteValues(), 0.875);
+        assertThat(PointMapper.layerStat(withShare)).contains("median_regulariser_step_share=0.875");
     }
 
     @Test

@@ -32,6 +32,8 @@ public final class LayerMetrics {
     public final double[] betaDominance;
     public final double[] weightDominance;
     public final double[] adaptiveDecayRatio;
+    /** Gamma: the regulariser's share of the normalised step (adaptive optimizers; NaN otherwise). */
+    public final double[] regulariserStepShare;
 
     private LayerMetrics(int c, long windowSamples, boolean windowCovered, int sampleRows) {
         this.c = c;
@@ -53,13 +55,14 @@ public final class LayerMetrics {
         betaDominance = new double[c];
         weightDominance = new double[c];
         adaptiveDecayRatio = new double[c];
+        regulariserStepShare = new double[c];
     }
 
     /**
      * @param snapshot      the merged snapshot, already added to {@code window}
      * @param window        the layer's trailing window
      * @param targetSamples samples the window must cover before the activation test may say "dead"
-     * @param adamEpsilon   eps of the adaptive optimizer's denominator
+     * @param adamEpsilon   eps of the adaptive optimizer's denominator (every adaptive optimizer's)
      */
     public static LayerMetrics compute(LayerSnapshot snapshot, ActivityWindow window, long targetSamples,
                                        double adamEpsilon) {
@@ -86,11 +89,19 @@ public final class LayerMetrics {
             m.gamma[f] = p.gamma()[f];
             m.beta[f] = p.beta()[f];
             m.weightNorm[f] = p.weightNorm()[f];
-            m.gammaDominance[f] = Regularisation.dominance(l2, wd, p.gamma()[f], g.gradGamma()[f]);
-            m.betaDominance[f] = Regularisation.dominance(l2, wd, p.beta()[f], g.gradBeta()[f]);
-            m.weightDominance[f] = Regularisation.dominance(l2, wd, p.weightNorm()[f], g.gradWeightNorm()[f]);
-            m.adaptiveDecayRatio[f] = g.hasSecondMoments()
+            // Per parameter group its own normaliser: rms + eps of gamma, beta, the filter's weights.
+            boolean adaptive = g.hasSecondMoments();
+            m.gammaDominance[f] = Regularisation.dominance(l2, wd, p.gamma()[f], g.gradGamma()[f],
+                    Regularisation.normaliser(adaptive, adaptive ? g.rmsGamma()[f] : Double.NaN, adamEpsilon));
+            m.betaDominance[f] = Regularisation.dominance(l2, wd, p.beta()[f], g.gradBeta()[f],
+                    Regularisation.normaliser(adaptive, adaptive ? g.rmsBeta()[f] : Double.NaN, adamEpsilon));
+            m.weightDominance[f] = Regularisation.dominance(l2, wd, p.weightNorm()[f], g.gradWeightNorm()[f],
+                    Regularisation.normaliser(adaptive, adaptive ? g.rmsWeight()[f] : Double.NaN, adamEpsilon));
+            m.adaptiveDecayRatio[f] = adaptive
                     ? Regularisation.adaptiveDecayRatio(l2, wd, g.rmsGamma()[f], adamEpsilon)
+                    : Double.NaN;
+            m.regulariserStepShare[f] = adaptive
+                    ? Regularisation.stepShare(l2, wd, p.gamma()[f], g.rmsGamma()[f], adamEpsilon)
                     : Double.NaN;
         }
         return m;

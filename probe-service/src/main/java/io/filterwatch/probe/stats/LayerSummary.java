@@ -33,7 +33,7 @@ public final class LayerSummary {
             totalFlops += p.flops()[f];
         }
         Double medianGamma = null, p90Gamma = null, medianBeta = null, p90Beta = null, medianWeight = null,
-                medianDecay = null;
+                medianDecay = null, medianShare = null;
         long windowSamples = 0;
         if (metrics != null) {
             windowSamples = metrics.windowSamples;
@@ -65,6 +65,7 @@ public final class LayerSummary {
             p90Beta = orNull(beta[1]);
             medianWeight = orNull(Quantiles.of(metrics.weightDominance, 0.5)[0]);
             medianDecay = orNull(Quantiles.of(metrics.adaptiveDecayRatio, 0.5)[0]);
+            medianShare = orNull(Quantiles.of(metrics.regulariserStepShare, 0.5)[0]);
         }
         List<Integer> bins = new ArrayList<>(histogram.length);
         for (int b : histogram) {
@@ -75,7 +76,8 @@ public final class LayerSummary {
                 ctx.batchSize(), windowSamples, c, alive, dying, dead, revived, byAct, byScale, byBoth,
                 fraction(dead, c), fraction(byAct, c), fraction(byScale, c), List.copyOf(bins),
                 medianGamma, p90Gamma, medianBeta, p90Beta, medianWeight, medianDecay,
-                share(deadFlops, totalFlops), share(deadParams, totalParams), deadParams, deadFlops, nonFinite);
+                share(deadFlops, totalFlops), share(deadParams, totalParams), deadParams, deadFlops, nonFinite,
+                medianShare);
     }
 
     static double fraction(int count, int total) {

@@ -30,6 +30,11 @@ public class JobRunConfig {
             .build();
 
     public RunConfig read() {
+        return fromProperties(properties());
+    }
+
+    /** The configured fields as given, field name (camelCase) to string value; defaults not applied. */
+    public Map<String, String> properties() {
         Config config = ConfigProvider.getConfig();
         Map<String, String> raw = new LinkedHashMap<>();
         for (String name : config.getPropertyNames()) {
@@ -37,7 +42,7 @@ public class JobRunConfig {
                 config.getOptionalValue(name, String.class).ifPresent(v -> raw.put(camelField(name), v));
             }
         }
-        return fromProperties(raw);
+        return raw;
     }
 
     private static String camelField(String name) {

@@ -13,7 +13,8 @@ import java.util.List;
  * batch part runs on its device: the spatial max r(n,f) of the post-ReLU output, the reduction
  * over B x C x H x W values. Its B x C result stays on the device; every {@code foldEvery}
  * steps the kept results are copied to the JVM (one wait for the device per fold, not per step)
- * and folded into the running max, count of r > 1e-12 and sum there.
+ * and folded into the running max, count of r > 1e-12 and sum there ({@link #response} turns a
+ * spatial max into r(n,f), for post-ReLU maps and residual-branch ends alike).
  *
  * <p>Why the fold is not on the device: MXNet's CPU reductions over the batch axis cost 4-6 ns
  * per value (max, sum and count of a 640 x 128 fold: ~1.5 ms), where a copy and a Java loop cost
@@ -43,9 +44,10 @@ final class LayerActivity {
     }
 
     /**
-     * Takes the spatial max of this step's post-ReLU outputs (B_k, C, H, W), one per batch part.
+     * Takes the spatial max of this step's kept outputs (B_k, C, H, W), one per batch part.
      *
-     * @return r(n,f) per part as (B_k, C, 1, 1), valid until the next call or {@link #takeAggregates}
+     * @return the spatial maxima per part as (B_k, C, 1, 1) (r(n,f) after {@link #response}),
+     *         valid until the next call or {@link #takeAggregates}
      */
     List<NDArray> record(List<NDArray> outputs) {
         // Folding before adding (not after) keeps this step's responses alive for the caller.
@@ -86,13 +88,9 @@ final class LayerActivity {
                 float[] v = r.toFloatArray();
                 for (int i = 0; i < v.length; i++) {
                     int f = i % filters;
-                    float x = v[i];
-                    if (!(x >= 0)) {
-                        // Max pooling skips NaN, so a map of NaN only comes out as -Float.MAX_VALUE
-                        // (a post-ReLU map cannot be negative): poison this filter's max and sum
-                        // rather than hide it; takeAggregates clamps them so the record stays valid.
-                        x = Float.NaN;
-                    }
+                    // NaN poisons this filter's max and sum for the whole window: a map of NaN is
+                    // a numeric failure, and the probe must see it as one, not as "never fired".
+                    float x = response(v[i]);
                     max[f] = Math.max(max[f], x);
                     if (x > ActivationAggregates.ACTIVE_THRESHOLD) {
                         count[f]++;
@@ -105,27 +103,36 @@ final class LayerActivity {
         pendingSteps = 0;
     }
 
-    /** Aggregates since the last call, over every part, then starts a new window. */
+    /**
+     * Aggregates since the last call, over every part, then starts a new window. A filter that had
+     * a map of NaN (or of infinities) keeps a NaN (or infinite) max and sum: the codec carries them
+     * bit for bit and the probe counts them in the layer's numeric health. Clamping them to 0, as
+     * this did once, sent a NaN filter as one that never fired, and the activation test called it dead.
+     */
     ActivationAggregates takeAggregates(long windowStartStep) {
         fold();
-        float[] m = max.clone();
-        double[] s = sum.clone();
-        for (int f = 0; f < filters; f++) {
-            // NaN/Inf would poison the probe's thresholds; the snapshot's response sample
-            // reports non-finite values, here they are clamped so the record stays valid.
-            if (!Float.isFinite(m[f])) {
-                m[f] = Float.isNaN(m[f]) ? 0f : Float.MAX_VALUE;
-            }
-            if (!Double.isFinite(s[f])) {
-                s[f] = Double.isNaN(s[f]) ? 0 : Double.MAX_VALUE;
-            }
-        }
-        ActivationAggregates result = new ActivationAggregates(windowStartStep, samples, m, count.clone(), s);
+        ActivationAggregates result = new ActivationAggregates(windowStartStep, samples, max.clone(), count.clone(),
+                sum.clone());
         java.util.Arrays.fill(max, 0f);
         java.util.Arrays.fill(count, 0);
         java.util.Arrays.fill(sum, 0);
         samples = 0;
         return result;
+    }
+
+    /**
+     * r(n,f) from the spatial max of a kept output map. For a Conv-BN-ReLU unit the map is
+     * post-ReLU and this is the max itself. For a residual-branch end (conv and BN whose output
+     * joins the sum, no ReLU of its own) the map is the BN output before the sum and r is the max
+     * of its ReLU, max(0, max over positions): zero exactly when the channel adds nothing positive
+     * to the sum. NaN when the map held no number: max pooling skips NaN, so a map of NaN (or of
+     * -Inf) comes out as -Float.MAX_VALUE, which no finite map reaches.
+     */
+    static float response(float spatialMax) {
+        if (!(spatialMax > -Float.MAX_VALUE)) {
+            return Float.NaN;
+        }
+        return spatialMax > 0f ? spatialMax : 0f;
     }
 
     void close() {

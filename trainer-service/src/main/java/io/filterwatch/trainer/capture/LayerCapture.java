@@ -137,9 +137,9 @@ public final class LayerCapture implements AutoCloseable {
      * @param outputs   post-ReLU outputs per split, in batch order
      * @param maxima    their spatial maxima (B_k, C, 1, 1), from {@link LayerActivity#record}
      */
-    private ResponseSample sample(List<NDArray> outputs, List<NDArray> maxima) {
+    ResponseSample sample(List<NDArray> outputs, List<NDArray> maxima) {
         long batch = outputs.stream().mapToLong(o -> o.getShape().get(0)).sum();
-        int n = (int) Math.min(sampleSize, batch);
+        int n = sampledRows(sampleSize, batch);
         if (n == 0) {
             return ResponseSample.empty();
         }
@@ -162,8 +162,11 @@ public final class LayerCapture implements AutoCloseable {
         }
         int nonFinite = 0;
         for (int i = 0; i < responses.length; i++) {
-            // Negative only for a map of NaN, which max pooling turns into -Float.MAX_VALUE.
-            if (!Float.isFinite(responses[i]) || responses[i] < 0) {
+            // The same r(n,f) the aggregates took; a map of NaN is sent as 0 and counted.
+            float r = LayerActivity.response(responses[i]);
+            if (Float.isFinite(r)) {
+                responses[i] = r;
+            } else {
                 responses[i] = 0f;
                 nonFinite++;
             }
@@ -172,6 +175,11 @@ public final class LayerCapture implements AutoCloseable {
             }
         }
         return new ResponseSample(n, responses, active, nonFinite);
+    }
+
+    /** N, the sampled responses a snapshot carries: the first {@code sampleSize} samples of the batch. */
+    static int sampledRows(int sampleSize, long batch) {
+        return (int) Math.min(sampleSize, batch);
     }
 
     private static FilterParameters costs(ConvBn layer, float[] gamma, float[] beta, float[] weightNorm) {

@@ -8,7 +8,10 @@ import java.time.Duration;
 @ConfigMapping(prefix = "filterwatch.trainer")
 public interface TrainerSettings {
 
-    /** {@code server}: REST-driven; {@code job}: train the run of {@code filterwatch.run.*} and exit. */
+    /**
+     * {@code server}: REST-driven; {@code job}: train the run of {@code filterwatch.run.*} and exit;
+     * {@code describe}: train nothing, print what that run would capture (layers, sizes) and exit.
+     */
     @WithDefault("server")
     Mode mode();
 
@@ -31,5 +34,5 @@ public interface TrainerSettings {
     @WithDefault("60s")
     Duration flushTimeout();
 
-    enum Mode { SERVER, JOB }
+    enum Mode { SERVER, JOB, DESCRIBE }
 }

@@ -17,11 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A convolution without bias followed by BatchNorm and, optionally, ReLU. With ReLU it is a
- * captured unit: in training mode it keeps its post-ReLU outputs of the current step (one per
- * forward pass: one per device split under data parallelism) so that the capture can reduce
- * them after backward. Without ReLU (the last conv of a residual branch, whose ReLU comes after
- * the addition) nothing is captured: its filters have no response of their own.
+ * A convolution without bias followed by BatchNorm and, optionally, ReLU; every unit is captured.
+ * In training mode it keeps its outputs of the current step (one per forward pass: one per device
+ * split under data parallelism) so that the capture can reduce them after backward: with ReLU the
+ * post-ReLU output; without (the last conv of a residual branch and a projection shortcut, whose
+ * output joins the residual sum and whose ReLU comes after it) the BN output before the sum, of
+ * which the capture tests the ReLU (docs/metrics.md, "Residual sums": the channel's response is
+ * zero exactly when it never adds anything positive to the sum).
  */
 public final class ConvBn extends AbstractBlock {
 
@@ -38,7 +40,7 @@ public final class ConvBn extends AbstractBlock {
     private int outWidth;
     /** Where this unit's filters go next, for pruning costs; null when unknown. */
     private Consumer consumer;
-    /** Post-ReLU outputs of the current training step, in split order; owned by the step's NDManagers. */
+    /** Outputs of the current training step (post-ReLU, or BN before the sum), in split order; owned by the step's NDManagers. */
     private final List<NDArray> outputs = new ArrayList<>(2);
     /** The trainer's store, which holds this unit's parameter copy on every training device. */
     private ParameterStore store;
@@ -67,7 +69,7 @@ public final class ConvBn extends AbstractBlock {
         return new ConvBn(layerName, filters, kernel, stride, true);
     }
 
-    /** Conv - BN only (residual branch end); not captured. */
+    /** Conv - BN only (residual branch end, projection shortcut): its output joins a residual sum. */
     public static ConvBn withoutRelu(String layerName, int filters, int kernel, int stride) {
         return new ConvBn(layerName, filters, kernel, stride, false);
     }
@@ -77,10 +79,7 @@ public final class ConvBn extends AbstractBlock {
                                      PairList<String, Object> params) {
         NDList x = conv.forward(store, inputs, training, params);
         x = bn.forward(store, x, training, params);
-        if (!relu) {
-            return x;
-        }
-        NDArray out = Activation.relu(x.singletonOrThrow());
+        NDArray out = relu ? Activation.relu(x.singletonOrThrow()) : x.singletonOrThrow();
         if (training && keepOutput) {
             outputs.add(out);
             this.store = store;
@@ -147,7 +146,8 @@ public final class ConvBn extends AbstractBlock {
         this.consumer = consumer;
     }
 
-    public boolean captured() {
+    /** Whether a ReLU of its own follows the BN; false when the output joins a residual sum first. */
+    public boolean hasRelu() {
         return relu;
     }
 
@@ -191,11 +191,17 @@ public final class ConvBn extends AbstractBlock {
         return bn.getParameters().get("beta");
     }
 
+    /** Per filter, its own part only: conv weights + gamma + beta, and the conv's MACs per sample. */
+    public FilterCost ownFilterCost() {
+        long own = (long) inChannels * kernel * kernel;
+        return new FilterCost((int) Math.min(Integer.MAX_VALUE, own + 2), own * outHeight * outWidth);
+    }
+
     /** Per filter: weights + gamma + beta, plus the consumer's input slice where known. */
     public FilterCost filterCost() {
-        long own = (long) inChannels * kernel * kernel;
-        long params = own + 2;
-        long macs = own * outHeight * outWidth;
+        FilterCost own = ownFilterCost();
+        long params = own.paramCount();
+        long macs = own.macs();
         if (consumer != null) {
             params += consumer.paramsPerInputChannel();
             macs += consumer.macsPerInputChannel();

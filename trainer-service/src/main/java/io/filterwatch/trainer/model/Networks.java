@@ -79,9 +79,11 @@ public final class Networks {
     }
 
     /**
-     * ResNet v1 with an ImageNet stem (7x7/2 conv, 3x3/2 max-pool). Captured: the stem and every
-     * Conv-BN-ReLU inside the residual branches; the branch's last Conv-BN is followed by the
-     * addition and then ReLU, so its filters have no response of their own and are not captured.
+     * ResNet v1 with an ImageNet stem (7x7/2 conv, 3x3/2 max-pool). Captured: every Conv-BN, in
+     * forward order: the stem, per block the branch's convs and then the projection shortcut where
+     * the block has one. The branch's last Conv-BN and the projection are followed by the addition
+     * and then ReLU: their response is the ReLU of their BN output before the sum (ConvBn). ResNet-50:
+     * 53 layers, 26,560 filters; ResNet-18: 20 layers, 4,800 filters (NetworksTest).
      */
     public static Network resNet(boolean bottleneck, int[] blocks, Shape sampleShape, int numClasses) {
         SequentialBlock net = new SequentialBlock();
@@ -114,13 +116,14 @@ public final class Networks {
                     if (i + 1 < units.size()) {
                         units.get(i).feeds(ConvBn.Consumer.conv(units.get(i + 1)));
                     }
-                    if (units.get(i).captured()) {
-                        layers.add(units.get(i));
-                    }
+                    layers.add(units.get(i));
                 }
-                Block shortcut = (stride != 1 || inChannels != out)
-                        ? ConvBn.withoutRelu(prefix + "downsample", out, 1, stride)
-                        : Blocks.identityBlock();
+                Block shortcut = Blocks.identityBlock();
+                if (stride != 1 || inChannels != out) {
+                    ConvBn projection = ConvBn.withoutRelu(prefix + "downsample", out, 1, stride);
+                    layers.add(projection);
+                    shortcut = projection;
+                }
                 net.add(new ParallelBlock(Networks::addThenRelu, List.of(branch, shortcut)));
                 inChannels = out;
             }

@@ -92,7 +92,7 @@ class LayerActivityTest {
     }
 
     @Test
-    void nonFiniteResponsesAreClampedAndNotCountedAsActivity() {
+    void nonFiniteResponsesReachTheAggregatesAsNonFiniteNeverAsSilence() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
             LayerActivity activity = new LayerActivity(m, 10, C);
             // One sample, 1x1 maps: r = the values themselves.
@@ -102,12 +102,49 @@ class LayerActivityTest {
             assertThat(r.get(0).toFloatArray()[0]).isEqualTo(-Float.MAX_VALUE);
             activity.record(List.of(m.create(new float[] {2f, 1f, 1e-13f}, new Shape(1, C, 1, 1))));
             ActivationAggregates a = activity.takeAggregates(1);
-            // A NaN max or sum is sent as 0, an infinite one as the largest finite value.
-            assertThat(a.maxResponse()).containsExactly(0f, Float.MAX_VALUE, 0.5f);
-            assertThat(a.responseSum()[0]).isZero();
-            assertThat(a.responseSum()[1]).isEqualTo(Double.MAX_VALUE);
+            // The NaN map poisons filter 0's max and sum for the window (a later 2 does not hide
+            // it); the infinity stays infinite. Sent as they are: the probe counts them in the
+            // layer's numeric health. Sent as 0, filter 0 would look like one that never fired.
+            assertThat(a.maxResponse()[0]).isNaN();
+            assertThat(a.responseSum()[0]).isNaN();
+            assertThat(a.maxResponse()[1]).isEqualTo(Float.POSITIVE_INFINITY);
+            assertThat(a.responseSum()[1]).isEqualTo(Double.POSITIVE_INFINITY);
+            assertThat(a.maxResponse()[2]).isEqualTo(0.5f);
             // The NaN sample is not active; the other filters count both samples above 1e-12.
             assertThat(a.activeCount()).containsExactly(1L, 2L, 1L);
+            // The next window starts clean.
+            activity.record(List.of(m.create(new float[] {1f, 1f, 1f}, new Shape(1, C, 1, 1))));
+            assertThat(activity.takeAggregates(3).maxResponse()).containsExactly(1f, 1f, 1f);
+            activity.close();
+        }
+    }
+
+    @Test
+    void responseIsTheReluOfTheSpatialMaxAndNaNForAMapWithoutNumbers() {
+        // post-ReLU maps: the max itself
+        assertThat(LayerActivity.response(0.75f)).isEqualTo(0.75f);
+        assertThat(LayerActivity.response(0f)).isEqualTo(0f);
+        // a residual-sum input (BN output before the sum) negative everywhere adds nothing: 0
+        assertThat(LayerActivity.response(-3.5f)).isEqualTo(0f);
+        assertThat(LayerActivity.response(-0f)).isEqualTo(0f);
+        // max pooling's value for a map of NaN or of -Inf, and NaN itself: no number
+        assertThat(LayerActivity.response(-Float.MAX_VALUE)).isNaN();
+        assertThat(LayerActivity.response(Float.NEGATIVE_INFINITY)).isNaN();
+        assertThat(LayerActivity.response(Float.NaN)).isNaN();
+        assertThat(LayerActivity.response(Float.POSITIVE_INFINITY)).isEqualTo(Float.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void negativeMapsOfAResidualSumInputFoldToZero() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+            LayerActivity activity = new LayerActivity(m, 10, C);
+            // (1, C, 1, 2): filter 0 max -0.5 -> r 0; filter 1 max 0.25; filter 2 max -1e-3 -> 0
+            activity.record(List.of(m.create(new float[] {-1f, -0.5f, -2f, 0.25f, -1e-3f, -4f},
+                    new Shape(1, C, 1, 2))));
+            ActivationAggregates a = activity.takeAggregates(1);
+            assertThat(a.maxResponse()).containsExactly(0f, 0.25f, 0f);
+            assertThat(a.activeCount()).containsExactly(0L, 1L, 0L);
+            assertThat(a.responseSum()).containsExactly(0.0, 0.25, 0.0);
             activity.close();
         }
     }

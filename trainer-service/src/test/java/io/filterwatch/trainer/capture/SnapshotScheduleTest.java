@@ -59,16 +59,22 @@ class SnapshotScheduleTest {
     }
 
     @Test
-    void resNet18TrainsAndSnapshotsItsNineConvBnReluLayers() throws Exception {
+    void resNet18TrainsAndSnapshotsAllTwentyConvBnLayers() throws Exception {
         RunConfig c = new RunConfig("resnet", io.filterwatch.trainer.model.ModelKind.RESNET18, null,
                 io.filterwatch.trainer.data.DatasetKind.SYNTHETIC, null, 32, 64, 10, OptimizerKind.ADAM, 1e-3, null,
                 1e-4, null, null, null, null, 4, 1, 2L, 1L, true, 2, 1, 4, null, null, 0);
         TestRuns.Outcome o = TestRuns.run(c);
         assertThat(o.result().status()).isEqualTo(RunResult.Status.FINISHED);
-        assertThat(o.snapshots()).hasSize(9);
+        // every Conv-BN: the stem, 16 branch convs, 3 projections (NetworksTest counts them)
+        assertThat(o.snapshots()).hasSize(20);
         assertThat(o.snapshots().get(0).layer().name()).isEqualTo("stem.conv");
-        assertThat(o.snapshots().get(8).layer().name()).isEqualTo("layer4.1.conv1");
-        assertThat(o.snapshots().get(8).activity().samplesSeen()).isEqualTo(8);
+        assertThat(o.snapshots().get(7).layer().name()).isEqualTo("layer2.0.downsample");
+        assertThat(o.snapshots().get(19).layer().name()).isEqualTo("layer4.1.conv2");
+        assertThat(o.snapshots().get(19).activity().samplesSeen()).isEqualTo(8);
+        for (LayerSnapshot s : o.snapshots()) {
+            assertThat(s.sample().nonFiniteCount()).as(s.layer().name()).isZero();
+            assertThat(s.activity().maxResponse()).as(s.layer().name()).doesNotContain(Float.NaN);
+        }
     }
 
     @Test
