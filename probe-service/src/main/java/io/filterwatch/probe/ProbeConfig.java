@@ -43,6 +43,15 @@ public interface ProbeConfig {
     @WithDefault("0")
     int expectedWorkers();
 
+    Merge merge();
+
+    interface Merge {
+        /** D: steps held back per layer waiting for a lagging worker or an overtaken step. */
+        @WithName("depth")
+        @WithDefault("2")
+        int depth();
+    }
+
     interface Window {
         /** Upper bound of the trailing window, training samples. */
         @WithDefault("50000")
@@ -87,6 +96,7 @@ public interface ProbeConfig {
     default ProbeSettings settings() {
         return new ProbeSettings(window().samples(), window().epochSamples().orElse(0L), window().maxSampleRows(),
                 state().dyingSnapshots(), output().refreshEvery(), output().relativeTolerance(),
-                output().fractionTolerance(), output().dominanceFactor(), adamEpsilon(), expectedWorkers());
+                output().fractionTolerance(), output().dominanceFactor(), adamEpsilon(), expectedWorkers(),
+                merge().depth());
     }
 }

@@ -18,10 +18,14 @@ package io.filterwatch.probe;
  *                               to last emitted leaves [1/factor, factor]
  * @param adamEpsilon            the eps of the adaptive optimizer's denominator sqrt(v)+eps
  * @param expectedWorkers        workers per run; 0 = learn from the stream (docs/metrics.md)
+ * @param mergeDepth             D: steps a layer's merge holds back while waiting for a worker's
+ *                               snapshot (or for an older step that was overtaken); when more than
+ *                               D steps wait, the oldest is merged with the workers present
  */
 public record ProbeSettings(long windowSamples, long epochSamples, int maxSampleRows, int dyingSnapshots,
                             int refreshEvery, double relativeTolerance, double fractionTolerance,
-                            double dominanceFactor, double adamEpsilon, int expectedWorkers) {
+                            double dominanceFactor, double adamEpsilon, int expectedWorkers,
+                            int mergeDepth) {
 
     public ProbeSettings {
         require(windowSamples > 0, "windowSamples must be > 0");
@@ -33,30 +37,36 @@ public record ProbeSettings(long windowSamples, long epochSamples, int maxSample
         require(dominanceFactor >= 1, "dominanceFactor must be >= 1");
         require(adamEpsilon >= 0, "adamEpsilon must be >= 0");
         require(expectedWorkers >= 0, "expectedWorkers must be >= 0");
+        require(mergeDepth >= 1, "mergeDepth must be >= 1");
     }
 
     public static ProbeSettings defaults() {
-        return new ProbeSettings(50_000, 0, 1024, 3, 20, 0.05, 0.02, 4.0, 1e-8, 0);
+        return new ProbeSettings(50_000, 0, 1024, 3, 20, 0.05, 0.02, 4.0, 1e-8, 0, 2);
     }
 
     public ProbeSettings withWindowSamples(long samples) {
         return new ProbeSettings(samples, epochSamples, maxSampleRows, dyingSnapshots, refreshEvery,
-                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers);
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers, mergeDepth);
     }
 
     public ProbeSettings withRefreshEvery(int m) {
         return new ProbeSettings(windowSamples, epochSamples, maxSampleRows, dyingSnapshots, m,
-                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers);
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers, mergeDepth);
     }
 
     public ProbeSettings withDyingSnapshots(int k) {
         return new ProbeSettings(windowSamples, epochSamples, maxSampleRows, k, refreshEvery,
-                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers);
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers, mergeDepth);
     }
 
     public ProbeSettings withExpectedWorkers(int w) {
         return new ProbeSettings(windowSamples, epochSamples, maxSampleRows, dyingSnapshots, refreshEvery,
-                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, w);
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, w, mergeDepth);
+    }
+
+    public ProbeSettings withMergeDepth(int d) {
+        return new ProbeSettings(windowSamples, epochSamples, maxSampleRows, dyingSnapshots, refreshEvery,
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers, d);
     }
 
     private static void require(boolean ok, String message) {

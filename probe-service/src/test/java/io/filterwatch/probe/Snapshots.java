@@ -102,6 +102,14 @@ public final class Snapshots {
         return this;
     }
 
+    /** The same snapshot as sent by another worker. */
+    public static LayerSnapshot withRank(LayerSnapshot s, int rank) {
+        TrainingContext c = s.context();
+        return new LayerSnapshot(new TrainingContext(c.runId(), rank, c.step(), c.epoch(), c.wallClockMillis(),
+                c.optimizer(), c.learningRate(), c.l2(), c.weightDecay(), c.batchSize()),
+                s.layer(), s.params(), s.gradients(), s.activity(), s.sample());
+    }
+
     public LayerSnapshot build() {
         return new LayerSnapshot(
                 new TrainingContext(runId, rank, step, epoch, 1_700_000_000_000L + step * 1000, optimizer, lr, l2, wd, batch),

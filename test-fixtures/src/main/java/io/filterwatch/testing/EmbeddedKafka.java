@@ -53,14 +53,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String clusterId;
+    private final KafkaConfig config;
     private KafkaRaftServer server;
     private volatile boolean stopped;
 
-    private EmbeddedKafka(Path logDir, int port, int controllerPort, String clusterId, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, int port, int controllerPort, String clusterId, KafkaConfig config,
+                          KafkaRaftServer server) {
         this.logDir = logDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.clusterId = clusterId;
+        this.config = config;
         this.server = server;
     }
 
@@ -101,7 +104,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 format(config, dir, clusterId);
                 server = new KafkaRaftServer(config, Time.SYSTEM);
                 server.startup();
-                EmbeddedKafka kafka = new EmbeddedKafka(dir, port, controllerPort, clusterId, server);
+                EmbeddedKafka kafka = new EmbeddedKafka(dir, port, controllerPort, clusterId, config, server);
                 Reaper.register(kafka);
                 kafka.awaitReady(Duration.ofSeconds(60));
                 return kafka;
@@ -308,6 +311,54 @@ public final class EmbeddedKafka implements AutoCloseable {
         return !stopped;
     }
 
+    /** True while the broker is up (between {@link #stopBroker()} and {@link #restartBroker()} it is not). */
+    public synchronized boolean isBrokerUp() {
+        return server != null;
+    }
+
+    /**
+     * Shuts the broker down as an outage would (clients see their connections refused), keeping its
+     * log dir, ports and cluster id for {@link #restartBroker()}.
+     */
+    public synchronized void stopBroker() {
+        checkNotStopped();
+        if (server == null) {
+            return;
+        }
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            server = null;
+        }
+    }
+
+    /** Starts the broker again on the same ports with the same data, and waits until it answers. */
+    public synchronized void restartBroker() {
+        checkNotStopped();
+        if (server != null) {
+            return;
+        }
+        if (Loopback.isListening(port) || Loopback.isListening(controllerPort)) {
+            throw new IllegalStateException("cannot restart Kafka: port " + port + " or " + controllerPort
+                    + " on " + Loopback.HOST + " was taken while it was down");
+        }
+        KafkaRaftServer restarted = new KafkaRaftServer(config, Time.SYSTEM);
+        restarted.startup();
+        server = restarted;
+        try {
+            awaitReady(Duration.ofSeconds(60));
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka did not come back on " + bootstrapServers(), e);
+        }
+    }
+
+    private void checkNotStopped() {
+        if (stopped) {
+            throw new IllegalStateException(this + " was stopped for good");
+        }
+    }
+
     /** Shuts the broker down, waits for it, and deletes its log dir. Idempotent. */
     public synchronized void stop() {
         if (stopped) {
@@ -316,8 +367,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         stopped = true;
         Reaper.unregister(this);
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            if (server != null) {
+                server.shutdown();
+                server.awaitShutdown();
+            }
         } catch (Throwable t) {
             System.err.println("[filterwatch-testing] embedded Kafka shutdown: " + t);
         } finally {

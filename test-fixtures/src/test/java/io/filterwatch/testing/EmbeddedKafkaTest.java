@@ -43,6 +43,45 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void aStoppedBrokerComesBackOnTheSamePortWithItsData() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(1)) {
+            kafka.createTopic("restart-test", 1);
+            java.util.Map<String, Object> p = java.util.Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName(),
+                    "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("restart-test", "k", "before")).get();
+            }
+            int port = kafka.port();
+            kafka.stopBroker();
+            assertThat(kafka.isBrokerUp()).isFalse();
+            assertThat(Loopback.isListening(port)).isFalse();
+            assertThat(Files.exists(kafka.logDir())).isTrue();
+
+            kafka.restartBroker();
+            assertThat(kafka.isBrokerUp()).isTrue();
+            assertThat(kafka.port()).isEqualTo(port);
+            assertThat(Listeners.listenAddresses(port)).allMatch(Listeners::isLoopback, "127.0.0.1 only");
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("restart-test", "k", "after")).get();
+            }
+            java.util.Map<String, Object> c = java.util.Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "group.id", "restart-test", "auto.offset.reset", "earliest",
+                    "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+                    "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+            java.util.List<String> values = new java.util.ArrayList<>();
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(c)) {
+                consumer.subscribe(java.util.List.of("restart-test"));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (values.size() < 2 && System.nanoTime() < deadline) {
+                    consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                }
+            }
+            assertThat(values).containsExactly("before", "after");
+        }
+    }
+
+    @Test
     void quarkusResourcesReturnTheirConfig() {
         KafkaBrokerResource kr = new KafkaBrokerResource();
         kr.init(Map.of());

@@ -25,6 +25,7 @@ import io.filterwatch.aggregator.alert.AlertPublisher;
 import io.filterwatch.aggregator.alert.WebhookNotifier;
 import io.filterwatch.aggregator.sink.Backoff;
 import io.filterwatch.aggregator.sink.InfluxSink;
+import io.filterwatch.protocol.KafkaConnectionWatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,10 @@ public final class AggregatorPipeline implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private final RecordDecoder decoder;
     private final Backoff backoff;
+    private final KafkaConnectionWatch kafkaWatch = new KafkaConnectionWatch("aggregator consumer");
+    private long nextKafkaWatch;
+    /** When the held batch's first write failed (InfluxDB down), for the line that says it is back. */
+    private long writeFailingSince;
     private final Map<TopicPartition, Long> replayUntil = new HashMap<>();
     private final AtomicLong lag = new AtomicLong();
     private final Counter consumed;
@@ -172,6 +177,7 @@ public final class AggregatorPipeline implements AutoCloseable {
         // While a batch is held the partitions are paused: this poll fetches nothing but keeps us in the group.
         ConsumerRecords<String, String> records = c.poll(timeout);
         updateLag(c);
+        watchKafka(c);
         if (!records.isEmpty()) {
             Batch batch = toBatch(records);
             if (pending != null) {
@@ -236,8 +242,9 @@ public final class AggregatorPipeline implements AutoCloseable {
             long delay = backoff.nextDelayMillis();
             if (!c.paused().containsAll(c.assignment())) {
                 c.pause(c.assignment());
-                LOG.warnf("Write of %d points failed, pausing consumption and retrying with backoff: %s",
-                        b.allPoints().size(), e.toString());
+                writeFailingSince = System.currentTimeMillis();
+                LOG.warnf("Write of %d points failed, pausing consumption and retrying with backoff (up to %d s): %s",
+                        b.allPoints().size(), sink.settings().maxBackoff().toSeconds(), e.toString());
             } else {
                 LOG.debugf("Retry failed (%s), next in %d ms", e.getMessage(), delay);
             }
@@ -247,10 +254,26 @@ public final class AggregatorPipeline implements AutoCloseable {
         pending = null;
         backoff.reset();
         if (!c.paused().isEmpty()) {
-            LOG.info("Batch acknowledged, resuming consumption");
+            LOG.infof("Batch acknowledged after %d s of failed attempts, resuming consumption",
+                    Math.round((System.currentTimeMillis() - writeFailingSince) / 1000.0));
             c.resume(c.paused());
         }
         webhooks.enqueue(b.alerts);
+    }
+
+    /** One line when the consumer lost every broker connection, one when it is back (KafkaConnectionWatch). */
+    private void watchKafka(KafkaConsumer<String, String> c) {
+        long now = System.currentTimeMillis();
+        if (now < nextKafkaWatch) {
+            return;
+        }
+        nextKafkaWatch = now + 1000;
+        String line = kafkaWatch.observe(c.metrics(), now, true);
+        if (line != null && kafkaWatch.connected()) {
+            LOG.info(line);
+        } else if (line != null) {
+            LOG.warn(line);
+        }
     }
 
     private void updateLag(KafkaConsumer<String, String> c) {

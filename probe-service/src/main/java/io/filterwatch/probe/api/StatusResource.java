@@ -18,7 +18,7 @@ public class StatusResource {
     /** The status document. */
     public record Status(boolean running, List<String> partitions, int layers, long records, long replayed,
                          long snapshots, long filterStats, long layerStats, long deadLetters, long duplicates,
-                         long restarts) {
+                         long placedLate, long restarts) {
     }
 
     private final ProbeService service;
@@ -36,6 +36,6 @@ public class StatusResource {
                 : loop.assignment().stream().map(Object::toString).sorted().toList();
         return new Status(service.running(), partitions, loop == null ? 0 : loop.layers(), c.records.sum(),
                 c.replayed.sum(), c.snapshots.sum(), c.filterStats.sum(), c.layerStats.sum(), c.deadLetters.sum(),
-                c.duplicates.sum(), c.restarts.sum());
+                c.duplicates.sum(), c.placedLate.sum(), c.restarts.sum());
     }
 }

@@ -11,5 +11,7 @@ public final class ProbeCounters {
     public final LongAdder layerStats = new LongAdder();
     public final LongAdder deadLetters = new LongAdder();
     public final LongAdder duplicates = new LongAdder();
+    /** Snapshots that came after their step was merged and were folded into the window. */
+    public final LongAdder placedLate = new LongAdder();
     public final LongAdder restarts = new LongAdder();
 }

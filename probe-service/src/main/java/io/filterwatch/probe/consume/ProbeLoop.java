@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 import io.filterwatch.probe.ProbeSettings;
 import io.filterwatch.probe.ProbeTopics;
 import io.filterwatch.probe.publish.OutputRecords;
+import io.filterwatch.protocol.KafkaConnectionWatch;
 
 /**
  * One consumer-group member: polls batches of snapshots, runs each partition's records through
@@ -92,8 +93,15 @@ public final class ProbeLoop implements Runnable {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps())) {
             consumerRef.set(consumer);
             consumer.subscribe(List.of(topics.snapshots()), new Rebalance(consumer));
+            KafkaConnectionWatch watch = new KafkaConnectionWatch("probe consumer " + connection.clientId());
+            long nextWatch = 0;
             while (running) {
                 ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                long now = System.currentTimeMillis();
+                if (now >= nextWatch) {
+                    nextWatch = now + 1000;
+                    logOutage(watch, watch.observe(consumer.metrics(), now, true));
+                }
                 if (!pendingCommits.isEmpty()) {
                     commitPending(consumer, Set.copyOf(pendingCommits.keySet()));
                 }
@@ -180,6 +188,17 @@ public final class ProbeLoop implements Runnable {
             LOG.warnf("commit of %s failed (%s); the new owner re-publishes from the last commit", now.keySet(),
                     e.getMessage());
             now.keySet().forEach(pendingCommits::remove);
+        }
+    }
+
+    private static void logOutage(KafkaConnectionWatch watch, String line) {
+        if (line == null) {
+            return;
+        }
+        if (watch.connected()) {
+            LOG.info(line);
+        } else {
+            LOG.warn(line);
         }
     }
 

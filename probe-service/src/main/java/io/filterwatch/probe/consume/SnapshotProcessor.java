@@ -66,6 +66,9 @@ public final class SnapshotProcessor {
         if (result.duplicate()) {
             counters.duplicates.increment();
         }
+        if (result.placedLate()) {
+            counters.placedLate.increment();
+        }
         counters.snapshots.increment();
         if (!publish) {
             return List.of();
@@ -74,11 +77,18 @@ public final class SnapshotProcessor {
         if (result.rejection() != null) {
             records.addAll(deadLetter(record, result.rejection(), null, true));
         }
-        for (FilterStat fs : result.filterStats()) {
-            records.add(out.filterStat(fs));
-        }
+        // step by step, each step's filters before its summary: an arrival that releases several
+        // steps publishes what in-order arrival would have, in the same order
+        List<FilterStat> filters = result.filterStats();
+        int next = 0;
         for (LayerStat ls : result.layerStats()) {
+            while (next < filters.size() && filters.get(next).step() <= ls.step()) {
+                records.add(out.filterStat(filters.get(next++)));
+            }
             records.add(out.layerStat(ls));
+        }
+        while (next < filters.size()) {
+            records.add(out.filterStat(filters.get(next++)));
         }
         counters.filterStats.add(result.filterStats().size());
         counters.layerStats.add(result.layerStats().size());

@@ -68,14 +68,61 @@ public final class ActivityWindow {
         Entry newest = new Entry(step, aggregates, samples, c);
         entries.addLast(newest);
         totalSamples += aggregates.samplesSeen();
+        evict(targetSamples);
+        trimSamples();
+        recompute(newest);
+        dropped.clear();
+    }
+
+    /**
+     * Places one worker's snapshot that arrived after its step was merged: folded into the entry of
+     * its step (aggregates summed and maxed, rows added unless that entry's rows were already
+     * trimmed), or inserted in step order when no entry has its step. Then the window is evicted
+     * and trimmed as after {@link #add} and every count is made afresh (a rare path).
+     *
+     * @return false, and nothing changed, when the step is older than the window's oldest entry
+     */
+    public boolean place(long step, ActivationAggregates aggregates, QuantisedSample sample, long targetSamples) {
+        if (entries.isEmpty() || step < entries.peekFirst().step) {
+            return false;
+        }
+        ArrayDeque<Entry> placed = new ArrayDeque<>(entries.size() + 1);
+        boolean done = false;
+        for (Entry e : entries) {
+            if (!done && e.step == step) {
+                e.fold(aggregates, sample);
+                done = true;
+            } else if (!done && e.step > step) {
+                placed.addLast(new Entry(step, aggregates, List.of(sample), c));
+                done = true;
+            }
+            placed.addLast(e);
+        }
+        if (!done) {
+            placed.addLast(new Entry(step, aggregates, List.of(sample), c));
+        }
+        entries.clear();
+        entries.addAll(placed);
+        totalSamples += aggregates.samplesSeen();
+        evict(targetSamples);
+        trimSamples();
+        Arrays.fill(countedAt, Double.NaN); // every filter recounted: no per-chunk bookkeeping to trust
+        recompute(entries.peekLast());
+        dropped.clear();
+        return true;
+    }
+
+    /** Step of the oldest entry; Long.MIN_VALUE when empty. */
+    public long oldestStep() {
+        return entries.isEmpty() ? Long.MIN_VALUE : entries.peekFirst().step;
+    }
+
+    private void evict(long targetSamples) {
         while (entries.size() > 1 && totalSamples - entries.peekFirst().samples >= targetSamples) {
             Entry gone = entries.removeFirst();
             totalSamples -= gone.samples;
             gone.dropSample(dropped);
         }
-        trimSamples();
-        recompute(newest);
-        dropped.clear();
     }
 
     /** Keeps sampled rows of the newest entries only, up to maxSampleRows (the newest always). */
@@ -221,12 +268,14 @@ public final class ActivityWindow {
     /** One merged snapshot in the window: its aggregates and, until trimmed, its workers' sampled rows. */
     private static final class Entry {
         final long step;
-        final long samples;
-        final float[] max;
-        final long[] active;
-        final double[] responseSum;
+        long samples;
+        float[] max;
+        long[] active;
+        double[] responseSum;
         final int c;
         int rows;
+        /** The rows were dropped (evicted or over the budget): rows folded in later are dropped too. */
+        boolean trimmed;
         /** Max of the sampled responses (the workers' scales); kept when the rows are dropped. */
         final float[] sampledMax;
         double[] activeFractionSum;
@@ -259,11 +308,39 @@ public final class ActivityWindow {
             }
         }
 
+        /** Adds a late worker's aggregates and, unless this entry's rows were trimmed, its rows. */
+        void fold(ActivationAggregates a, QuantisedSample s) {
+            samples += a.samplesSeen();
+            max = max.clone();
+            active = active.clone();
+            responseSum = responseSum.clone();
+            for (int f = 0; f < c; f++) {
+                max[f] = Math.max(max[f], a.maxResponse()[f]);
+                active[f] += a.activeCount()[f];
+                responseSum[f] += a.responseSum()[f];
+                sampledMax[f] = Math.max(sampledMax[f], s.scales()[f]);
+            }
+            if (trimmed || s.sampleCount() == 0) {
+                return;
+            }
+            rows += s.sampleCount();
+            if (activeFractionSum == null) {
+                activeFractionSum = new double[c];
+                chunks = new Chunk[0];
+            }
+            for (int f = 0; f < c; f++) {
+                activeFractionSum[f] += s.activeFractionSums()[f];
+            }
+            chunks = Arrays.copyOf(chunks, chunks.length + 1);
+            chunks[chunks.length - 1] = new Chunk(s);
+        }
+
         /** Drops the rows; their chunks go to {@code into}, to be taken off the counts. */
         void dropSample(List<Chunk> into) {
             if (chunks != null) {
                 into.addAll(Arrays.asList(chunks));
             }
+            trimmed = true;
             rows = 0;
             activeFractionSum = null;
             chunks = null;

@@ -31,6 +31,16 @@ final class EpochTracker {
         }
     }
 
+    /**
+     * Samples of a snapshot that came after its step was merged: they count for the epoch being
+     * learned if they belong to it (an older epoch is already decided).
+     */
+    void observeLate(int snapshotEpoch, long samples) {
+        if (snapshotEpoch == epoch) {
+            samplesInEpoch += samples;
+        }
+    }
+
     /** Samples per epoch, 0 while unknown. */
     long learnedEpochSamples() {
         return learned;

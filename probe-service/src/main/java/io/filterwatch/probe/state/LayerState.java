@@ -13,6 +13,7 @@ import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.FilterState;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.LayerStat;
+import io.filterwatch.protocol.QuantisedSample;
 
 /**
  * Everything the probe remembers about one (run, layer): the worker merge, the trailing window,
@@ -21,8 +22,15 @@ import io.filterwatch.protocol.LayerStat;
  * Kafka reproduce it exactly. Not thread-safe: one partition, one thread.
  */
 public final class LayerState {
-    /** The outcome of one offered snapshot. */
-    public record Output(List<FilterStat> filterStats, List<LayerStat> layerStats, String rejection, boolean duplicate) {
+    /**
+     * The outcome of one offered snapshot; {@code placedLate} when it came after its step was merged
+     * and was folded into the window.
+     */
+    public record Output(List<FilterStat> filterStats, List<LayerStat> layerStats, String rejection, boolean duplicate,
+                         boolean placedLate) {
+        Output(List<FilterStat> filterStats, List<LayerStat> layerStats, String rejection, boolean duplicate) {
+            this(filterStats, layerStats, rejection, duplicate, false);
+        }
     }
 
     private final ProbeSettings settings;
@@ -31,32 +39,27 @@ public final class LayerState {
     private final ActivityWindow window;
     private final EpochTracker epochs = new EpochTracker();
 
-    private final FilterState[] state;
-    private final long[] since;
-    private final int[] decayStreak;
-    private final int[] calmStreak;
-    private final int[] inState;
-    private final double[] previousAbsGamma;
-    private final double[] previousActivity;
+    private final FilterLives lives;
     private final EmittedValues emitted;
+
+    /** The filters' rule state as it was before the last merged step: a late snapshot redoes that step. */
+    private final FilterLives livesBefore;
 
     private long mergedSnapshots;
     private long lastStep = Long.MIN_VALUE;
     private LayerMetrics lastMetrics;
+    /** The last merged snapshot that reached the window (not quarantined) and how many workers it merged. */
+    private LayerSnapshot lastGood;
+    private int lastGoodWorkers;
 
     public LayerState(int filterCount, ProbeSettings settings) {
         this.settings = settings;
         this.c = filterCount;
-        this.merge = new WorkerMerge(settings.expectedWorkers());
+        this.merge = new WorkerMerge(settings.expectedWorkers(), settings.mergeDepth());
         this.window = new ActivityWindow(c, settings.maxSampleRows());
-        this.state = new FilterState[c];
-        this.since = new long[c];
-        this.decayStreak = new int[c];
-        this.calmStreak = new int[c];
-        this.inState = new int[c];
-        this.previousAbsGamma = new double[c];
-        this.previousActivity = new double[c];
+        this.lives = new FilterLives(c);
         this.emitted = new EmittedValues(c, settings);
+        this.livesBefore = new FilterLives(c);
     }
 
     public int filterCount() {
@@ -77,15 +80,67 @@ public final class LayerState {
                     + c + " this layer had so far", false);
         }
         WorkerMerge.Result r = merge.offer(s);
+        if (r.late() != null) {
+            return placeLate(r.late());
+        }
         if (r.ready().isEmpty()) {
-            return new Output(List.of(), List.of(), r.rejection(), r.duplicate());
+            return new Output(List.of(), List.of(), null, r.duplicate());
         }
         List<FilterStat> filters = new ArrayList<>();
         List<LayerStat> layers = new ArrayList<>(r.ready().size());
         for (WorkerMerge.Merged m : r.ready()) {
             layers.add(process(m, filters));
         }
-        return new Output(filters, layers, r.rejection(), r.duplicate());
+        return new Output(filters, layers, null, r.duplicate());
+    }
+
+    /**
+     * A snapshot that came after its step was merged (a worker more than D steps behind, or a step
+     * overtaken by more than D newer ones): its aggregates and sampled rows are placed in the window
+     * at its step, and the last merged step is evaluated again with that window, from the rule
+     * state it started from, so its streaks do not advance twice. What changed is emitted again at
+     * the last step's time (InfluxDB overwrites those points). Its parameters and gradients are
+     * older than the last step's and are not used. A snapshot older than the window's oldest step
+     * cannot be placed: rejected, with the reason.
+     */
+    private Output placeLate(LayerSnapshot s) {
+        var ctx = s.context();
+        String which = "step " + ctx.step() + " of worker " + ctx.workerRank();
+        if (lastGood == null) {
+            return new Output(List.of(), List.of(), "late snapshot: " + which
+                    + " arrived after its step was merged, and no usable step is in the window yet", false);
+        }
+        int bad = NumericHealth.inputs(s);
+        QuantisedSample sample = s.sample().quantised(c);
+        if (bad > 0) {
+            // reported on the last step's summary, learned from never (as a quarantined step)
+            return new Output(List.of(), List.of(LayerSummary.of(lastGood, lastGoodWorkers, lastMetrics, lives.state,
+                    bad + sample.nonFiniteCount())), null, false);
+        }
+        long target = windowTarget();
+        if (!window.place(ctx.step(), s.activity(), sample, target)) {
+            return new Output(List.of(), List.of(), "late snapshot: " + which + " is older than the layer's window"
+                    + " (oldest step " + window.oldestStep() + "), it cannot be placed", false);
+        }
+        epochs.observeLate(ctx.epoch(), s.activity().samplesSeen());
+        if (ctx.step() == lastGood.context().step()) {
+            lastGoodWorkers++;
+        }
+        lives.copyFrom(livesBefore);
+        LayerMetrics metrics = LayerMetrics.compute(lastGood, window, target, settings.adamEpsilon());
+        emitted.compare(metrics, true);
+        List<FilterStat> out = new ArrayList<>();
+        long step = lastGood.context().step();
+        for (int f = 0; f < c; f++) {
+            lives.advance(f, metrics, step, settings.dyingSnapshots());
+            if (emitted.moved(f, metrics, lives.state[f])) {
+                emitted.record(f, metrics, lives.state[f]);
+                out.add(filterStat(lastGood, f, metrics, false));
+            }
+        }
+        lastMetrics = metrics;
+        return new Output(out, List.of(LayerSummary.of(lastGood, lastGoodWorkers, metrics, lives.state,
+                sample.nonFiniteCount())), null, false, true);
     }
 
     private LayerStat process(WorkerMerge.Merged m, List<FilterStat> out) {
@@ -94,7 +149,7 @@ public final class LayerState {
         int sampled = m.sampledNonFinite();
         if (badInputs > 0) {
             // quarantined: report the last good picture, flagged, and learn nothing from it
-            return LayerSummary.of(s, m.workers(), lastMetrics, lastMetrics == null ? null : state, badInputs + sampled);
+            return LayerSummary.of(s, m.workers(), lastMetrics, lastMetrics == null ? null : lives.state, badInputs + sampled);
         }
         epochs.observe(s.context().epoch(), s.activity().samplesSeen());
         long target = windowTarget();
@@ -103,46 +158,26 @@ public final class LayerState {
         boolean refresh = mergedSnapshots % settings.refreshEvery() == 0;
         emitted.compare(metrics, !refresh); // a refresh emits every filter without asking
         long step = s.context().step();
+        livesBefore.copyFrom(lives);
         for (int f = 0; f < c; f++) {
-            boolean changed = advance(f, metrics, step);
-            if (refresh || changed || emitted.moved(f, metrics, state[f])) {
-                emitted.record(f, metrics, state[f]);
+            boolean changed = lives.advance(f, metrics, step, settings.dyingSnapshots());
+            if (refresh || changed || emitted.moved(f, metrics, lives.state[f])) {
+                emitted.record(f, metrics, lives.state[f]);
                 out.add(filterStat(s, f, metrics, refresh));
             }
         }
         mergedSnapshots++;
         lastStep = step;
         lastMetrics = metrics;
-        return LayerSummary.of(s, m.workers(), metrics, state, sampled);
+        lastGood = s;
+        lastGoodWorkers = m.workers();
+        return LayerSummary.of(s, m.workers(), metrics, lives.state, sampled);
     }
 
     /** Trailing-window target: min(window-samples, one epoch) when the epoch size is known. */
     long windowTarget() {
         long epoch = settings.epochSamples() > 0 ? settings.epochSamples() : epochs.learnedEpochSamples();
         return epoch > 0 ? Math.min(settings.windowSamples(), epoch) : settings.windowSamples();
-    }
-
-    /** Applies the state rules to filter f; true when its state changed. */
-    private boolean advance(int f, LayerMetrics m, long step) {
-        FilterState previous = state[f];
-        double absGamma = Math.abs(m.gamma[f]);
-        double activity = m.latestActivity[f];
-        boolean decaying = previous != null
-                && StateRules.decaying(m.gammaDominance[f], absGamma, previousAbsGamma[f], activity, previousActivity[f]);
-        decayStreak[f] = decaying ? decayStreak[f] + 1 : 0;
-        calmStreak[f] = decaying ? 0 : calmStreak[f] + 1;
-        FilterState next = StateRules.next(previous, m.dead(f), decayStreak[f], calmStreak[f], inState[f],
-                settings.dyingSnapshots());
-        previousAbsGamma[f] = absGamma;
-        previousActivity[f] = activity;
-        if (next != previous) {
-            state[f] = next;
-            since[f] = step;
-            inState[f] = 1;
-            return true;
-        }
-        inState[f]++;
-        return false;
     }
 
     /**
@@ -152,7 +187,7 @@ public final class LayerState {
     private FilterStat filterStat(LayerSnapshot s, int f, LayerMetrics m, boolean refresh) {
         var ctx = s.context();
         return new FilterStat(ctx.runId(), s.layer().name(), s.layer().index(), f, ctx.step(), ctx.epoch(),
-                ctx.wallClockMillis(), state[f], since[f], m.deadByActivation[f], m.deadByScale[f], m.windowSamples,
+                ctx.wallClockMillis(), lives.state[f], lives.since[f], m.deadByActivation[f], m.deadByScale[f], m.windowSamples,
                 (float) m.windowMax[f], m.activityRate[f], orNull(m.selectivity[f]), orNull(m.spatialActivity[f]),
                 m.meanResponse[f], (float) m.gamma[f], (float) m.beta[f], (float) m.weightNorm[f], orNull(m.gammaDominance[f]),
                 orNull(m.betaDominance[f]), orNull(m.weightDominance[f]), orNull(m.adaptiveDecayRatio[f]), refresh);

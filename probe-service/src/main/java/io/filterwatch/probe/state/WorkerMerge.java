@@ -1,8 +1,10 @@
 package io.filterwatch.probe.state;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.filterwatch.protocol.ActivationAggregates;
@@ -11,13 +13,26 @@ import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.QuantisedSample;
 
 /**
- * Merges the snapshots that the workers of one data-parallel run send for one layer at one step.
- * A step is complete when ranks 0..W-1 have arrived (W = the configured worker count, or else
- * the largest worker count seen in a completed step), or when a snapshot of a newer step shows
- * up. While W is unknown (the layer's first step) only the newer-step rule applies. Everything
- * depends on the order of the partition only, never on time, so a replay merges identically.
+ * Merges the snapshots that the workers of one data-parallel run send for one layer at one step,
+ * and puts steps back in order. Snapshots wait in a reorder buffer keyed by step. The oldest
+ * waiting step is merged when it is <em>due</em>: every expected worker's snapshot is there (W =
+ * the configured worker count, else the highest rank seen + 1) and it follows the last merged step
+ * by at most the last interval between merged steps (else an older step may still be on its way).
+ * A step that is not due is merged anyway once more than D = {@code mergeDepth} steps wait, with
+ * the snapshots present: the wait is bounded, and counted in steps, not time. So a snapshot
+ * overtaken by up to D newer steps (a slow worker, a retried send) is merged exactly as if it had
+ * come in order. Until the first step is merged W is not trusted unless configured (the lagging
+ * worker may not have shown up yet) and only the D rule applies.
+ *
+ * <p>A snapshot for a step already merged (a worker more than D steps behind) is not dropped: it
+ * comes back as {@link Result#late} for the layer to fold into its window. An exact repeat of a
+ * (step, rank) already seen is a duplicate. Everything depends on the order of the partition
+ * only, never on time, so a replay merges identically.
  */
 public final class WorkerMerge {
+    /** Merged steps whose ranks are remembered, to tell a late worker from a repeat. */
+    static final int REMEMBERED_STEPS = 1024;
+
     /**
      * A merged step: the snapshot (its own sample left empty), how many workers it combines, and
      * the workers' samples in rank order, in wire form. Samples are not concatenated into one
@@ -35,78 +50,105 @@ public final class WorkerMerge {
     }
 
     /**
-     * What an arrival produced: merged steps ready for the metrics (0..2), or a rejection reason
-     * (late or conflicting snapshot, to the DLQ), or a silently dropped exact duplicate.
+     * What an arrival produced: merged steps ready for the metrics, in step order (0 or more); a
+     * snapshot that came after its step was merged ({@code late}, to be folded in); or a silently
+     * dropped exact duplicate.
      */
-    public record Result(List<Merged> ready, String rejection, boolean duplicate) {
-        static Result of(List<Merged> ready) {
-            return new Result(ready, null, false);
-        }
+    public record Result(List<Merged> ready, LayerSnapshot late, boolean duplicate) {
+        static final Result NOTHING = new Result(List.of(), null, false);
+        static final Result DUPLICATE = new Result(List.of(), null, true);
     }
 
     private final int configuredWorkers;
-    private int learnedWorkers;
-    private long pendingStep = Long.MIN_VALUE;
-    private final TreeMap<Integer, LayerSnapshot> pending = new TreeMap<>();
+    private final int depth;
+    private int seenWorkers;
+    private boolean mergedAny;
+    private final TreeMap<Long, TreeMap<Integer, LayerSnapshot>> waiting = new TreeMap<>();
     private long lastMergedStep = Long.MIN_VALUE;
-    private java.util.Set<Integer> lastMergedRanks = java.util.Set.of();
+    /** Steps between the last two merged steps; 0 while fewer than two were merged. */
+    private long lastInterval;
+    private final TreeMap<Long, Set<Integer>> mergedRanks = new TreeMap<>();
     /** The merged snapshots' sample, made once (C floats per snapshot otherwise): it is empty and never written. */
     private QuantisedSample emptySample = QuantisedSample.empty(0);
 
-    public WorkerMerge(int configuredWorkers) {
+    public WorkerMerge(int configuredWorkers, int depth) {
         this.configuredWorkers = configuredWorkers;
+        this.depth = depth;
     }
 
     public Result offer(LayerSnapshot s) {
         long step = s.context().step();
         int rank = s.context().workerRank();
-        if (step < lastMergedStep || (!pending.isEmpty() && step < pendingStep)) {
-            return new Result(List.of(), "stale snapshot: step " + step + " of worker " + rank
-                    + " arrived after step " + Math.max(lastMergedStep, pending.isEmpty() ? lastMergedStep : pendingStep)
-                    + " was seen", false);
-        }
-        if (step == lastMergedStep) {
-            if (!lastMergedRanks.contains(rank)) {
-                // the step was merged too early: wait for this rank from now on
-                learnedWorkers = Math.max(learnedWorkers, rank + 1);
+        seenWorkers = Math.max(seenWorkers, rank + 1);
+        if (step <= lastMergedStep) {
+            Set<Integer> ranks = mergedRanks.get(step);
+            if (ranks != null && ranks.contains(rank)) {
+                return Result.DUPLICATE;
             }
-            return lastMergedRanks.contains(rank)
-                    ? new Result(List.of(), null, true)
-                    : new Result(List.of(), "late worker: step " + step + " of worker " + rank
-                    + " arrived after the step was merged without it", false);
+            if (ranks != null) {
+                ranks.add(rank);
+            } else {
+                remember(step, rank);
+            }
+            return new Result(List.of(), s, false);
         }
-        List<Merged> ready = new ArrayList<>(2);
-        if (!pending.isEmpty() && step > pendingStep) {
-            ready.add(flush());
+        TreeMap<Integer, LayerSnapshot> ranks = waiting.computeIfAbsent(step, k -> new TreeMap<>());
+        if (ranks.putIfAbsent(rank, s) != null) {
+            return Result.DUPLICATE;
         }
-        if (!pending.isEmpty() && pending.containsKey(rank)) {
-            return new Result(ready, null, true);
+        List<Merged> ready = new ArrayList<>(1);
+        while (!waiting.isEmpty()) {
+            Map.Entry<Long, TreeMap<Integer, LayerSnapshot>> oldest = waiting.firstEntry();
+            if (!due(oldest.getKey(), oldest.getValue().size()) && waiting.size() <= depth) {
+                break;
+            }
+            waiting.pollFirstEntry();
+            ready.add(flush(oldest.getKey(), oldest.getValue()));
         }
-        pendingStep = step;
-        pending.put(rank, s);
-        int expected = expectedWorkers();
-        if (expected > 0 && pending.size() >= expected) {
-            ready.add(flush());
-        }
-        return Result.of(ready);
+        return ready.isEmpty() ? Result.NOTHING : new Result(ready, null, false);
     }
 
-    /** Workers the merge waits for; 0 while unknown. */
+    /** All expected workers are there, and no step is missing before it as far as the interval tells. */
+    private boolean due(long step, int workers) {
+        if (!mergedAny && configuredWorkers == 0) {
+            return false;
+        }
+        if (workers < expectedWorkers()) {
+            return false;
+        }
+        return lastInterval <= 0 || step - lastMergedStep <= lastInterval;
+    }
+
+    /** Workers a step waits for: the configured count, else the highest rank seen + 1. */
     public int expectedWorkers() {
-        return Math.max(configuredWorkers, learnedWorkers);
+        return Math.max(configuredWorkers, seenWorkers);
     }
 
     /** True when a step waits for more workers. */
     public boolean hasPending() {
-        return !pending.isEmpty();
+        return !waiting.isEmpty();
     }
 
-    private Merged flush() {
-        List<LayerSnapshot> byRank = new ArrayList<>(pending.values());
-        learnedWorkers = Math.max(learnedWorkers, pending.lastKey() + 1);
-        lastMergedStep = pendingStep;
-        lastMergedRanks = java.util.Set.copyOf(pending.keySet());
-        pending.clear();
+    private void remember(long step, int rank) {
+        Set<Integer> ranks = new HashSet<>();
+        ranks.add(rank);
+        mergedRanks.put(step, ranks);
+        if (mergedRanks.size() > REMEMBERED_STEPS) {
+            mergedRanks.pollFirstEntry();
+        }
+    }
+
+    private Merged flush(long step, TreeMap<Integer, LayerSnapshot> byRankMap) {
+        List<LayerSnapshot> byRank = new ArrayList<>(byRankMap.values());
+        if (mergedAny) {
+            lastInterval = step - lastMergedStep;
+        }
+        mergedAny = true;
+        lastMergedStep = step;
+        mergedRanks.put(step, new HashSet<>(byRankMap.keySet()));
+        if (mergedRanks.size() > REMEMBERED_STEPS) {
+            mergedRanks.pollFirstEntry();
+        }
         int c = byRank.get(0).filterCount();
         List<QuantisedSample> samples = new ArrayList<>(byRank.size());
         for (LayerSnapshot s : byRank) {
@@ -169,8 +211,8 @@ public final class WorkerMerge {
                 emptySample);
     }
 
-    /** Snapshots waiting, by rank (for tests and the status endpoint). */
-    Map<Integer, LayerSnapshot> pending() {
-        return pending;
+    /** Snapshots waiting, by step and rank (for tests). */
+    Map<Long, ? extends Map<Integer, LayerSnapshot>> waiting() {
+        return waiting;
     }
 }

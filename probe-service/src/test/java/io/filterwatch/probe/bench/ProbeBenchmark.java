@@ -127,7 +127,7 @@ public class ProbeBenchmark {
      * parameters drifting by ~0.2% per snapshot, mini-batch gradients with 30% noise, 1-20% of the
      * filters silent, fresh random sampled responses every time (80% of them in (0, max]).
      */
-    static LayerSnapshot snapshot(Random noise, int c, int n, long step) {
+    public static LayerSnapshot snapshot(Random noise, int c, int n, long step) {
         Random base = new Random(42);
         float[] gamma = new float[c], beta = new float[c], wn = new float[c];
         float[] gg = new float[c], gb = new float[c], gw = new float[c], rg = new float[c], rb = new float[c], rw = new float[c];

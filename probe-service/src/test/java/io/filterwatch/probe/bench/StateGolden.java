@@ -1,5 +1,7 @@
 package io.filterwatch.probe.bench;
 
+import io.filterwatch.probe.Snapshots;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,8 +34,8 @@ import io.filterwatch.protocol.TrainingContext;
  * <p>"ring": exactly {@link ProbeBenchmark#process}'s inputs (C = 2048, N = 128, 384 snapshots
  * from {@code new Random(42)}, steps 100 (i+1)), twice round, the processor reset at the wrap.
  * "mixed" (C = 64): the same kind of ring plus what the benchmark never exercises: filters whose
- * gamma decays to death and comes back (DYING, DEAD, REVIVED), two workers (with a duplicate, a
- * late worker and a stale step), an SGD run (no second moments) and quarantined snapshots.
+ * gamma decays to death and comes back (DYING, DEAD, REVIVED), two workers (with a duplicate and
+ * a repeated older step), an SGD run (no second moments) and quarantined snapshots.
  *
  * <pre>java -cp "$CP" io.filterwatch.probe.bench.StateGolden</pre>
  */
@@ -102,13 +104,13 @@ public final class StateGolden {
             }
             d.feed("bench/conv", SnapshotCodec.encode(s));
         }
-        // two workers, learned from the stream; a duplicate, a late worker, a stale step
+        // two workers, learned from the stream; a duplicate, an older step sent again
         d.reset();
         random = new Random(13);
         for (int i = 0; i < 120; i++) {
             long step = 100L * (i + 1);
             for (int rank = 0; rank < 2; rank++) {
-                byte[] r = SnapshotCodec.encode(withRank(ProbeBenchmark.snapshot(random, 64, 16, step), rank));
+                byte[] r = SnapshotCodec.encode(Snapshots.withRank(ProbeBenchmark.snapshot(random, 64, 16, step), rank));
                 d.feed("bench/conv", r);
                 if (i == 30 && rank == 0) {
                     d.feed("bench/conv", r); // duplicate
@@ -116,7 +118,7 @@ public final class StateGolden {
             }
             if (i == 50) {
                 d.feed("bench/conv", SnapshotCodec.encode(
-                        withRank(ProbeBenchmark.snapshot(random, 64, 16, step - 200), 0))); // stale
+                        Snapshots.withRank(ProbeBenchmark.snapshot(random, 64, 16, step - 200), 0))); // a repeat of a merged (step, rank)
             }
         }
         // SGD: no second moments, decay ratio undefined everywhere
@@ -133,13 +135,6 @@ public final class StateGolden {
                     null, null, null), s.activity(), s.sample())));
         }
         return d.hex();
-    }
-
-    private static LayerSnapshot withRank(LayerSnapshot s, int rank) {
-        TrainingContext c = s.context();
-        return new LayerSnapshot(new TrainingContext(c.runId(), rank, c.step(), c.epoch(), c.wallClockMillis(),
-                c.optimizer(), c.learningRate(), c.l2(), c.weightDecay(), c.batchSize()),
-                s.layer(), s.params(), s.gradients(), s.activity(), s.sample());
     }
 
     /** Feeds records to a processor and hashes what comes out. */

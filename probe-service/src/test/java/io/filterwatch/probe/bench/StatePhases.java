@@ -91,7 +91,7 @@ public final class StatePhases {
             }
             // the pieces alone; worker merge: single worker, each step flushed when the next arrives
             long t0 = MX.getCurrentThreadCpuTime();
-            WorkerMerge merge = new WorkerMerge(settings.expectedWorkers());
+            WorkerMerge merge = new WorkerMerge(settings.expectedWorkers(), settings.mergeDepth());
             for (LayerSnapshot s : ring) {
                 for (WorkerMerge.Merged m : merge.offer(s).ready()) {
                     sink += m.sampledNonFinite();

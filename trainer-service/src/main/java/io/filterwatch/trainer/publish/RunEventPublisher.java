@@ -4,21 +4,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.filterwatch.protocol.RunEvent;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.filterwatch.protocol.Topics;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
- * Run life-cycle events as JSON on {@code filterwatch.runs}, keyed by run id. Rare and small, so
- * they go straight to the emitter; a failure is logged, never thrown into training.
+ * Run life-cycle events as JSON on {@code filterwatch.runs}, keyed by run id, through the
+ * {@link OrderedProducer}: in order per run (STARTED before FINISHED). Handed to a thread of their
+ * own, because a send can wait up to {@code max.block.ms} for a broker that is away and the
+ * training thread must never wait for Kafka; a failure is logged, never thrown into training.
  */
 @ApplicationScoped
 public class RunEventPublisher {
@@ -30,36 +31,65 @@ public class RunEventPublisher {
             .configure(com.fasterxml.jackson.core.JsonGenerator.Feature.QUOTE_NON_NUMERIC_NUMBERS, true);
 
     @Inject
-    @Channel("runs")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
-    Emitter<String> emitter;
+    OrderedProducer producer;
 
     @Inject
     KafkaLink link;
 
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "run-event-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Outstanding pending = new Outstanding();
+
+    /** Never blocks; the stage completes when Kafka took the event or gave up on it. */
     public CompletionStage<Void> publish(RunEvent event) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        byte[] json;
         try {
-            String json = JSON.writeValueAsString(event);
-            OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(event.runId()).build();
-            emitter.send(Message.of(json, Metadata.of(meta),
-                    () -> {
-                        link.acknowledged();
-                        done.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    },
-                    failure -> {
-                        link.failed(failure);
-                        LOG.warnf("run event %s of %s not delivered: %s", event.type(), event.runId(), failure);
-                        done.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (JsonProcessingException | RuntimeException e) {
+            json = JSON.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
             LOG.warnf("run event %s of %s not sent: %s", event.type(), event.runId(), e);
+            done.complete(null);
+            return done;
+        }
+        pending.add();
+        done.whenComplete((ok, error) -> pending.done());
+        try {
+            sender.execute(() -> send(event, json, done));
+        } catch (RejectedExecutionException e) {
+            LOG.warnf("run event %s of %s not sent: shutting down", event.type(), event.runId());
             done.complete(null);
         }
         return done;
+    }
+
+    private void send(RunEvent event, byte[] json, CompletableFuture<Void> done) {
+        try {
+            producer.send(Topics.RUNS, event.runId(), json, event.wallClockMillis(), (meta, failure) -> {
+                if (failure == null) {
+                    link.acknowledged();
+                } else {
+                    link.failed(failure);
+                    LOG.warnf("run event %s of %s not delivered: %s", event.type(), event.runId(), failure);
+                }
+                done.complete(null);
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("run event %s of %s not sent: %s", event.type(), event.runId(), e);
+            done.complete(null);
+        }
+    }
+
+    /** Waits until every event published so far was delivered or given up, up to the timeout. */
+    public boolean flush(long timeoutMillis) throws InterruptedException {
+        return pending.awaitNone(timeoutMillis);
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdownNow();
     }
 
     static String toJson(RunEvent event) throws JsonProcessingException {

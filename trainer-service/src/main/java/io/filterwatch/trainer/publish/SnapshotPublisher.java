@@ -8,30 +8,24 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes layer snapshots to {@value Topics#SNAPSHOTS} without ever holding up training.
  * The training thread only appends to a bounded drop-oldest buffer; a daemon thread encodes and
- * hands records to the Kafka emitter, with at most {@code max-in-flight} unacknowledged. When
- * Kafka is slow or down, acknowledgements stop, the buffer fills and the oldest snapshots are
- * dropped (counted, logged at most every 10 s); a record that Kafka fails to deliver within
- * {@code delivery.timeout.ms} is counted as dropped too. Publishing resumes by itself when
- * the broker is back.
+ * hands records, oldest first, to the {@link OrderedProducer}, with at most {@code max-in-flight}
+ * unacknowledged. When Kafka is slow or down, acknowledgements stop, the buffer fills and the
+ * oldest snapshots are dropped (counted, logged at most every 10 s); a record that Kafka fails to
+ * deliver within {@code delivery.timeout.ms} is counted as dropped too, and never sent again.
+ * Publishing resumes by itself when the broker is back, and what reaches the topic is in the
+ * order it was captured, per layer (docs/trainer.md, "Delivery").
  */
 @ApplicationScoped
 public class SnapshotPublisher {
@@ -39,9 +33,7 @@ public class SnapshotPublisher {
     private static final Logger LOG = Logger.getLogger(SnapshotPublisher.class);
 
     @Inject
-    @Channel("snapshots")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-    Emitter<byte[]> emitter;
+    OrderedProducer producer;
 
     @Inject
     TrainerSettings settings;
@@ -60,7 +52,7 @@ public class SnapshotPublisher {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong pending = new AtomicLong();
+    private final Outstanding pending = new Outstanding();
     private volatile long lastDropLog;
     private volatile String lastError;
     private Counter publishedCounter;
@@ -91,10 +83,10 @@ public class SnapshotPublisher {
     public void offer(List<LayerSnapshot> snapshots) {
         for (LayerSnapshot s : snapshots) {
             offered.incrementAndGet();
-            pending.incrementAndGet();
+            pending.add();
             LayerSnapshot old = buffer.offer(s);
             if (old != null) {
-                pending.decrementAndGet();
+                pending.done();
                 drop("buffer full (" + settings.publishBuffer() + " snapshots): dropped the oldest, "
                         + old.key() + " step " + old.context().step());
             }
@@ -104,7 +96,9 @@ public class SnapshotPublisher {
     private void drain() {
         while (running) {
             try {
-                inFlight.acquire();
+                if (!inFlight.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
                 LayerSnapshot s = buffer.poll(200, TimeUnit.MILLISECONDS);
                 if (s == null) {
                     inFlight.release();
@@ -126,44 +120,35 @@ public class SnapshotPublisher {
             value = SnapshotCodec.encode(s);
         } catch (RuntimeException e) {
             inFlight.release();
-            pending.decrementAndGet();
+            pending.done();
             failed.incrementAndGet();
             lastError = "encode " + s.key() + ": " + e;
             drop("cannot encode " + s.key() + " step " + s.context().step() + ": " + e);
             return;
         }
-        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(s.key())
-                .withTimestamp(java.time.Instant.ofEpochMilli(s.context().wallClockMillis()))
-                .build();
-        Message<byte[]> message = Message.of(value, Metadata.of(meta),
-                () -> {
-                    inFlight.release();
-                    pending.decrementAndGet();
+        try {
+            producer.send(Topics.SNAPSHOTS, s.key(), value, s.context().wallClockMillis(), (meta, failure) -> {
+                inFlight.release();
+                pending.done();
+                if (failure == null) {
                     published.incrementAndGet();
                     publishedCounter.increment();
                     link.acknowledged();
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    inFlight.release();
-                    pending.decrementAndGet();
+                } else {
                     failed.incrementAndGet();
                     lastError = String.valueOf(failure);
                     link.failed(failure);
                     drop("Kafka did not take " + s.key() + " step " + s.context().step() + ": " + failure);
-                    return CompletableFuture.completedFuture(null);
-                });
-        try {
-            emitter.send(message);
+                }
+            });
         } catch (RuntimeException e) {
-            // The emitter's own buffer is full or the channel is down: drop, keep going.
+            // refused before it was queued (the client is closed, a serialisation error): drop, keep going
             inFlight.release();
-            pending.decrementAndGet();
+            pending.done();
             failed.incrementAndGet();
             lastError = String.valueOf(e);
             link.failed(e);
-            drop("emitter refused " + s.key() + ": " + e.getMessage());
+            drop("Kafka client refused " + s.key() + ": " + e.getMessage());
         }
     }
 
@@ -181,14 +166,7 @@ public class SnapshotPublisher {
 
     /** Waits until everything offered so far was acknowledged or dropped, up to the timeout. */
     public boolean flush(long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (pending.get() > 0) {
-            if (System.currentTimeMillis() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
+        return pending.awaitNone(timeoutMillis);
     }
 
     public PublishStats stats() {

@@ -28,9 +28,9 @@ class JobModeFailureTest {
             return Map.of("filterwatch.trainer.mode", "job",
                     "filterwatch.trainer.flush-timeout", "5s",
                     "kafka.bootstrap.servers", "127.0.0.1:1",
-                    "mp.messaging.outgoing.runs.max.block.ms", "300",
-                    "mp.messaging.outgoing.runs.delivery.timeout.ms", "1000",
-                    "mp.messaging.outgoing.runs.request.timeout.ms", "500",
+                    "kafka.max.block.ms", "300",
+                    "kafka.delivery.timeout.ms", "1000",
+                    "kafka.request.timeout.ms", "500",
                     "filterwatch.run.run-id", "job-fails",
                     "filterwatch.run.dataset", "cifar10",
                     "filterwatch.run.data-path", "/nonexistent/cifar");

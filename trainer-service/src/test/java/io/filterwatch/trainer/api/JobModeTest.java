@@ -30,12 +30,9 @@ class JobModeTest {
             m.put("filterwatch.trainer.mode", "job");
             m.put("filterwatch.trainer.flush-timeout", "20s");
             m.put("kafka.bootstrap.servers", "127.0.0.1:1");
-            m.put("mp.messaging.outgoing.snapshots.max.block.ms", "300");
-            m.put("mp.messaging.outgoing.snapshots.delivery.timeout.ms", "1000");
-            m.put("mp.messaging.outgoing.snapshots.request.timeout.ms", "500");
-            m.put("mp.messaging.outgoing.runs.max.block.ms", "300");
-            m.put("mp.messaging.outgoing.runs.delivery.timeout.ms", "1000");
-            m.put("mp.messaging.outgoing.runs.request.timeout.ms", "500");
+            m.put("kafka.max.block.ms", "300");
+            m.put("kafka.delivery.timeout.ms", "1000");
+            m.put("kafka.request.timeout.ms", "500");
             m.put("filterwatch.run.run-id", "job-test");
             m.put("filterwatch.run.model", "small_basic_net");
             m.put("filterwatch.run.widths", "4,4,8,8,8");

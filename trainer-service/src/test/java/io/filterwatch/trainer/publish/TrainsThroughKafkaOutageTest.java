@@ -65,12 +65,9 @@ class TrainsThroughKafkaOutageTest {
             return Map.of("kafka.bootstrap.servers", "127.0.0.1:" + closedPort(),
                     "filterwatch.trainer.publish-buffer", "8",
                     "filterwatch.trainer.max-in-flight", "4",
-                    "mp.messaging.outgoing.snapshots.max.block.ms", "500",
-                    "mp.messaging.outgoing.snapshots.request.timeout.ms", "1000",
-                    "mp.messaging.outgoing.snapshots.delivery.timeout.ms", "1500",
-                    "mp.messaging.outgoing.runs.max.block.ms", "500",
-                    "mp.messaging.outgoing.runs.request.timeout.ms", "1000",
-                    "mp.messaging.outgoing.runs.delivery.timeout.ms", "1500");
+                    "kafka.max.block.ms", "500",
+                    "kafka.request.timeout.ms", "1000",
+                    "kafka.delivery.timeout.ms", "1500");
         }
 
         private static int closedPort() {
