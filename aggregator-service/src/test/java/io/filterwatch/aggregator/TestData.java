@@ -29,7 +29,7 @@ public final class TestData {
                 (double) dead / filters, (double) (dead / 2) / filters,
                 List.of(filters - dead, 0, 0, 0, 0, 0, 0, 0, 0, dead),
                 gammaDominance, gammaDominance == null ? null : gammaDominance * 2, 0.5, 0.9, 40.0, null,
-                (double) dead / filters, (double) dead / filters, dead * 1000L, dead * 50_000L, nonFinite, null);
+                (double) dead / filters, (double) dead / filters, dead * 1000L, dead * 50_000L, nonFinite, null, 0, true);
     }
 
     public static LayerStat layer(String run, String layer, int index, long step, int filters, int dead) {
@@ -41,9 +41,10 @@ public final class TestData {
                                     boolean deadByActivation, double gamma, double beta) {
         float g = (float) gamma;
         return new FilterStat(run, layer, index, filter, step, (int) (step / 1000), time(step), state, step,
-                deadByActivation, Math.abs(g) < 1e-3, 1000, deadByActivation ? 0f : 1f, deadByActivation ? 0.0 : 0.8,
+                deadByActivation, Math.abs(g) < 1e-3, deadByActivation, deadByActivation ? null : step, 1000,
+                deadByActivation ? 0f : 1f, deadByActivation ? 0.0 : 0.8,
                 deadByActivation ? 1.0 : 0.2, deadByActivation ? null : 0.4, deadByActivation ? 0.0 : 0.3, g, (float) beta, 1.5f,
-                2.0, 1.1, 50.0, null, false);
+                2.0, 1.1, 50.0, null, null, false);
     }
 
     public static RunEvent event(String run, RunEvent.Type type, long step, Double loss, Double accuracy) {

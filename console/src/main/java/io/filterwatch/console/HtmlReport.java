@@ -303,6 +303,7 @@ public final class HtmlReport {
             l.put("filters", last.lng("filter_count"));
             l.put("alive", last.lng("alive") + last.lng("revived"));
             l.put("dying", last.lng("dying"));
+            l.put("silent", last.lng("silent"));
             l.put("dead", last.lng("dead"));
             l.put("steps", rows.stream().map(r -> r.lng("step")).toList());
             l.put("deadFraction", rows.stream().map(r -> val(r, "dead_fraction")).toList());

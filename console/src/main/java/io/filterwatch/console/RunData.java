@@ -207,9 +207,12 @@ public final class RunData {
         return s;
     }
 
-    /** Totals over the latest layer statistics: filters, alive, dying, dead, dead by activation, dead by scale. */
+    /**
+     * Totals over the latest layer statistics: filters, alive, dying, dead, dead by activation, dead
+     * by scale, silent (the early warning, not dead).
+     */
     public long[] totals() {
-        long[] t = new long[6];
+        long[] t = new long[7];
         for (Row r : latestLayers()) {
             t[0] += r.lng("filter_count");
             t[1] += r.lng("alive") + r.lng("revived");
@@ -217,6 +220,7 @@ public final class RunData {
             t[3] += r.lng("dead");
             t[4] += r.lng("dead_by_activation");
             t[5] += r.lng("dead_by_scale");
+            t[6] += r.lng("silent");
         }
         return t;
     }

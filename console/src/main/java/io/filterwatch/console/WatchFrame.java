@@ -79,8 +79,8 @@ public final class WatchFrame {
             b.append("  waiting for the first layer statistics (the probe reports every snapshot interval) ...\n");
         } else {
             int nameWidth = Math.max(5, layers.stream().mapToInt(r -> r.str("layer").length()).max().orElse(5));
-            b.append(String.format(Locale.ROOT, "  %-" + nameWidth + "s %7s  %-" + barWidth + "s %6s %6s %6s %7s  %s%n",
-                    "layer", "filters", "", "alive", "dying", "dead", "dead%", "act/scale"));
+            b.append(String.format(Locale.ROOT, "  %-" + nameWidth + "s %7s  %-" + barWidth + "s %6s %6s %6s %6s %7s  %s%n",
+                    "layer", "filters", "", "alive", "dying", "silent", "dead", "dead%", "act/scale"));
             for (Row r : layers) {
                 long n = r.lng("filter_count");
                 long alive = r.lng("alive") + r.lng("revived");
@@ -88,12 +88,12 @@ public final class WatchFrame {
                 long dead = r.lng("dead");
                 b.append(String.format(Locale.ROOT, "  %-" + nameWidth + "s %7d  ", r.str("layer"), n));
                 b.append(bar(alive, dying, dead, n));
-                b.append(String.format(Locale.ROOT, " %6d %6d %6d %7s  %d/%d%n", alive, dying, dead,
+                b.append(String.format(Locale.ROOT, " %6d %6d %6d %6d %7s  %d/%d%n", alive, dying, r.lng("silent"), dead,
                         Fmt.pct(n == 0 ? 0 : dead / (double) n), r.lng("dead_by_activation"), r.lng("dead_by_scale")));
             }
             long[] t = run.totals();
-            String headline = String.format(Locale.ROOT, "  all %d filters: %d alive, %d dying, %d dead (%s)",
-                    t[0], t[1], t[2], t[3], Fmt.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]));
+            String headline = String.format(Locale.ROOT, "  all %d filters: %d alive, %d dying, %d silent, %d dead (%s)",
+                    t[0], t[1], t[2], t[6], t[3], Fmt.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]));
             b.append(t[3] > 0 ? c(BOLD, headline) : headline).append('\n');
         }
         List<Row> episodes = run.alertEpisodes();

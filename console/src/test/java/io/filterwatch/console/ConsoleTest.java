@@ -54,7 +54,7 @@ class ConsoleTest {
         assertThat(run.layerHistory.get("conv2")).hasSize(10);
         assertThat(run.status()).isEqualTo("FINISHED");
         assertThat(run.lastStep()).isEqualTo(1000);
-        assertThat(run.totals()).containsExactly(32, 26, 0, 6, 6, 4);
+        assertThat(run.totals()).containsExactly(32, 26, 0, 6, 6, 4, 0);
         assertThat(run.latestFilters.get("conv3")).hasSize(16);
         assertThat(run.alertEpisodes()).hasSize(2);
         assertThat(RunData.knownRuns(influx)).containsExactlyInAnyOrder("adam-l2", "adamw");
@@ -147,10 +147,10 @@ class ConsoleTest {
         assertThat(plain).contains("run adam-l2  FINISHED  step 1000/1000 [####################] 100%")
                 .contains("loss 0.900  acc 0.780")
                 .contains("settings: optimizer adam  lr 5e-3  L2 1e-3  weight decay 0  batch 64");
-        // conv2: 2 alive, 0 dying, 6 dead of 8 -> 4 '=' and 12 'X' in a 16-wide bar
-        assertThat(plain).containsPattern("conv2 +8  ====XXXXXXXXXXXX +2 +0 +6 +75\\.0%  6/4");
-        assertThat(plain).containsPattern("conv3 +16  ={16} +16 +0 +0 +0\\.0%");
-        assertThat(plain).contains("all 32 filters: 26 alive, 0 dying, 6 dead (18.8%)");
+        // conv2: 2 alive, 0 dying, 0 silent, 6 dead of 8 -> 4 '=' and 12 'X' in a 16-wide bar
+        assertThat(plain).containsPattern("conv2 +8  ====XXXXXXXXXXXX +2 +0 +0 +6 +75\\.0%  6/4");
+        assertThat(plain).containsPattern("conv3 +16  ={16} +16 +0 +0 +0 +0\\.0%");
+        assertThat(plain).contains("all 32 filters: 26 alive, 0 dying, 0 silent, 6 dead (18.8%)");
         assertThat(plain).contains("alerts: 1 firing, 1 resolved")
                 .contains("FIRING   step 600 warning layer-dead-fraction-rise [conv2]: Layer conv2 of run adam-l2")
                 .contains("RESOLVED step 900 warning at-risk [conv2]");
@@ -160,7 +160,7 @@ class ConsoleTest {
                 + "\u2588".repeat(12) + WatchFrame.RESET);
 
         String healthy = new WatchFrame(false, 16).render(List.of(RunData.loadLatest(influx, "adamw")), Map.of(), SyntheticRun.T0);
-        assertThat(healthy).contains("alerts: none").contains("32 alive, 0 dying, 0 dead (0.0%)");
+        assertThat(healthy).contains("alerts: none").contains("32 alive, 0 dying, 0 silent, 0 dead (0.0%)");
     }
 
     @Test
@@ -176,7 +176,7 @@ class ConsoleTest {
         }
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).isZero();
-        assertThat(out).contains("run adamw  FINISHED").contains("all 32 filters: 32 alive, 0 dying, 0 dead (0.0%)")
+        assertThat(out).contains("run adamw  FINISHED").contains("all 32 filters: 32 alive, 0 dying, 0 silent, 0 dead (0.0%)")
                 .doesNotContain("\u001b[");
     }
 

@@ -21,7 +21,7 @@ public final class InfluxSchema {
     public static final Measurement LAYER_STATS = new Measurement("layer_stats",
             Set.of("run", "layer", "optimizer"),
             fields(List.of("step", "epoch", "layer_index", "filter_count", "alive", "dying", "dead", "revived",
-                    "dead_by_activation", "dead_by_scale", "dead_by_both", "dead_fraction", "dead_by_activation_fraction",
+                    "silent", "activation_test_decided", "dead_by_activation", "dead_by_scale", "dead_by_both", "dead_fraction", "dead_by_activation_fraction",
                     "dead_by_scale_fraction", "median_gamma_dominance", "p90_gamma_dominance", "median_beta_dominance",
                     "p90_beta_dominance", "median_weight_dominance", "median_adaptive_decay_ratio",
                     "median_regulariser_step_share", "dead_flops_share",
@@ -33,14 +33,15 @@ public final class InfluxSchema {
     public static final Measurement FILTER_STATS = new Measurement("filter_stats",
             Set.of("run", "layer", "filter"),
             fields(List.of("step", "epoch", "state", "state_code", "state_since_step", "dead_by_activation", "dead_by_scale",
-                    "activity_rate", "selectivity", "spatial_activity", "mean_response", "window_max_response", "gamma",
-                    "beta", "weight_norm", "gamma_dominance", "beta_dominance", "weight_dominance", "adaptive_decay_ratio")),
+                    "silent", "last_fired_step", "activity_rate", "selectivity", "spatial_activity", "mean_response", "window_max_response", "gamma",
+                    "beta", "weight_norm", "gamma_dominance", "beta_dominance", "weight_dominance", "adaptive_decay_ratio",
+                    "regulariser_step_share")),
             Set.of("state"));
 
     public static final Measurement RUN_STATS = new Measurement("run_stats",
             Set.of("run"),
             fields(List.of("step", "filters", "alive", "dying", "dead", "dead_fraction", "dead_by_activation",
-                    "dead_by_scale", "layers")),
+                    "dead_by_scale", "silent", "layers")),
             Set.of());
 
     public static final Measurement RUN_EVENTS = new Measurement("run_events",

@@ -57,7 +57,7 @@ public interface ProbeConfig {
         @WithDefault("50000")
         long samples();
 
-        /** Samples per epoch; unset: learned from the stream. */
+        /** Training samples per epoch (the paper's activation test spans one); unset: learned from the stream. */
         @WithName("epoch-samples")
         Optional<Long> epochSamples();
 

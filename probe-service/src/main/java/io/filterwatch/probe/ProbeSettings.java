@@ -5,7 +5,8 @@ package io.filterwatch.probe;
  * without Quarkus. {@link ProbeConfig} maps {@code application.properties} onto it.
  *
  * @param windowSamples          upper bound of the trailing window in training samples (50,000)
- * @param epochSamples           samples per epoch if known; 0 = learn it from the stream. The
+ * @param epochSamples           training samples per epoch if known; 0 = learn it from the stream: the
+ *                               paper's activation test spans one epoch of training samples. The
  *                               window target is min(windowSamples, epoch) (docs/metrics.md)
  * @param maxSampleRows          per-sample response rows kept in a layer's window (memory bound)
  * @param dyingSnapshots         K: consecutive decaying snapshots that make a filter DYING, and
@@ -46,6 +47,11 @@ public record ProbeSettings(long windowSamples, long epochSamples, int maxSample
 
     public ProbeSettings withWindowSamples(long samples) {
         return new ProbeSettings(samples, epochSamples, maxSampleRows, dyingSnapshots, refreshEvery,
+                relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers, mergeDepth);
+    }
+
+    public ProbeSettings withEpochSamples(long samples) {
+        return new ProbeSettings(windowSamples, samples, maxSampleRows, dyingSnapshots, refreshEvery,
                 relativeTolerance, fractionTolerance, dominanceFactor, adamEpsilon, expectedWorkers, mergeDepth);
     }
 

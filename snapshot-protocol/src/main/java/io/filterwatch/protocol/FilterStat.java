@@ -9,6 +9,11 @@ package io.filterwatch.protocol;
  * they are the trainer's float32 values (or maxima of them), so JSON carries the float's shortest
  * digits (0.3, not the widened double's 0.30000001192092896) and reads them back bit-exactly. The
  * other numbers are computed in double.
+ *
+ * <p>{@code deadByActivation} is the paper's activation test over the last epoch of training
+ * samples: null while fewer than one epoch was seen (not yet decidable). {@code silent} is the
+ * early warning over the trailing window. {@code lastFiredStep}: the step of the last snapshot in
+ * which the filter fired on a captured sample, null if it never did.
  */
 public record FilterStat(
         String runId,
@@ -20,8 +25,10 @@ public record FilterStat(
         long wallClockMillis,
         FilterState state,
         long stateSinceStep,
-        boolean deadByActivation,
+        Boolean deadByActivation,
         boolean deadByScale,
+        boolean silent,
+        Long lastFiredStep,
         long windowSamples,
         float windowMaxResponse,
         double activityRate,
@@ -35,5 +42,6 @@ public record FilterStat(
         Double betaDominance,
         Double weightDominance,
         Double adaptiveDecayRatio,
+        Double regulariserStepShare,
         boolean refresh) {
 }

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Per-layer summary at one snapshot, probe to aggregator (JSON on {@link Topics#LAYER_STATS}),
- * one per layer snapshot. Formulas: {@code docs/metrics.md}.
+ * one per layer snapshot. Formulas: {@code docs/metrics.md}. {@code alive + dying + dead + revived +
+ * silent = filterCount}; {@code dead} and {@code deadByActivation} are the paper's tests (the
+ * activation test decides once one epoch of training samples was seen: {@code activationTestDecided}).
  */
 public record LayerStat(
         String runId,
@@ -43,5 +45,7 @@ public record LayerStat(
         long deadParams,
         long deadFlops,
         int nonFiniteValues,
-        Double medianRegulariserStepShare) {
+        Double medianRegulariserStepShare,
+        int silent,
+        boolean activationTestDecided) {
 }

@@ -23,15 +23,15 @@ class JsonMessagesTest {
 
     static FilterStat filterStat() {
         return new FilterStat("run-42", "conv3", 2, 17, 1200, 3, 1_764_000_000_000L, FilterState.DEAD, 1100,
-                true, false, 6400, 0f, 0.0, 1.0, 0.0, 0.0, 4.2e-3f, -0.31f, 0.87f,
-                12.5, 3.1, null, 41.0, false);
+                true, false, true, 300L, 6400, 0f, 0.0, 1.0, 0.0, 0.0, 4.2e-3f, -0.31f, 0.87f,
+                12.5, 3.1, null, 41.0, 0.92, false);
     }
 
     static LayerStat layerStat() {
         return new LayerStat("run-42", "conv3", 2, 1200, 3, 1_764_000_000_000L, 1, "adam", 5e-3, 5e-4, 0.0, 64,
-                6400, 64, 50, 4, 9, 1, 9, 2, 2, 0.140625, 0.140625, 0.03125,
+                6400, 64, 47, 4, 9, 1, 9, 2, 2, 0.140625, 0.140625, 0.03125,
                 List.of(40, 10, 5, 3, 2, 1, 1, 0, 0, 2), 1.2, 8.5, 0.9, 4.0, 0.01, 11.0,
-                0.12, 0.13, 5202, 1_020_000, 0, 0.75);
+                0.12, 0.13, 5202, 1_020_000, 0, 0.75, 3, true);
     }
 
     static Alert alert() {
@@ -179,9 +179,11 @@ class JsonMessagesTest {
 
     private static FilterStat withFloats(FilterStat s, float gamma, float beta, float weightNorm, float windowMax) {
         return new FilterStat(s.runId(), s.layer(), s.layerIndex(), s.filter(), s.step(), s.epoch(), s.wallClockMillis(),
-                s.state(), s.stateSinceStep(), s.deadByActivation(), s.deadByScale(), s.windowSamples(), windowMax,
+                s.state(), s.stateSinceStep(), s.deadByActivation(), s.deadByScale(), s.silent(), s.lastFiredStep(),
+                s.windowSamples(), windowMax,
                 s.activityRate(), s.selectivity(), s.spatialActivity(), s.meanResponse(), gamma, beta, weightNorm,
-                s.gammaDominance(), s.betaDominance(), s.weightDominance(), s.adaptiveDecayRatio(), s.refresh());
+                s.gammaDominance(), s.betaDominance(), s.weightDominance(), s.adaptiveDecayRatio(),
+                s.regulariserStepShare(), s.refresh());
     }
 
     /** Random values, each nullable component null 20% of the time and each number non-finite 3% of the time. */
@@ -190,10 +192,11 @@ class JsonMessagesTest {
         return new FilterStat(rnd.nextInt(10) == 0 ? null : "run-" + rnd.nextInt(100),
                 rnd.nextInt(10) == 0 ? null : "layer" + rnd.nextInt(50) + ".conv" + rnd.nextInt(3),
                 rnd.nextInt(60), rnd.nextInt(2048), rnd.nextLong(), rnd.nextInt(), rnd.nextLong(),
-                rnd.nextInt(10) == 0 ? null : states[rnd.nextInt(states.length)], rnd.nextLong(), rnd.nextBoolean(),
-                rnd.nextBoolean(), rnd.nextLong(), f(rnd), d(rnd), orNull(rnd, d(rnd)), orNull(rnd, d(rnd)), d(rnd),
-                f(rnd), f(rnd), f(rnd), orNull(rnd, d(rnd)), orNull(rnd, d(rnd)), orNull(rnd, d(rnd)),
-                orNull(rnd, d(rnd)), rnd.nextBoolean());
+                rnd.nextInt(10) == 0 ? null : states[rnd.nextInt(states.length)], rnd.nextLong(),
+                rnd.nextInt(5) == 0 ? null : rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextBoolean(),
+                rnd.nextInt(5) == 0 ? null : rnd.nextLong(), rnd.nextLong(), f(rnd), d(rnd), orNull(rnd, d(rnd)),
+                orNull(rnd, d(rnd)), d(rnd), f(rnd), f(rnd), f(rnd), orNull(rnd, d(rnd)), orNull(rnd, d(rnd)),
+                orNull(rnd, d(rnd)), orNull(rnd, d(rnd)), orNull(rnd, d(rnd)), rnd.nextBoolean());
     }
 
     private static double d(Random rnd) {

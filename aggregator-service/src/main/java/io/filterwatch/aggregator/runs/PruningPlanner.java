@@ -29,7 +29,7 @@ public final class PruningPlanner {
             List<PruningPlan.BiasFold> folds = new ArrayList<>();
             for (FilterStat f : layer.filters()) {
                 step = Math.max(step, f.step());
-                switch (PruningRule.action(f.deadByActivation(), f.gamma(), f.beta())) {
+                switch (PruningRule.action(Boolean.TRUE.equals(f.deadByActivation()), f.gamma(), f.beta())) {
                     case REMOVE -> removable.add(f.filter());
                     case FOLD_INTO_NEXT_BIAS -> folds.add(new PruningPlan.BiasFold(f.filter(), f.gamma(), f.beta(),
                             PruningRule.foldedConstant(f.beta())));

@@ -2,7 +2,8 @@ package io.filterwatch.aggregator.runs;
 
 /**
  * The run-level aggregate at one step: the sum over the run's layers of the latest layer summary at
- * or before that step. {@code deadFraction} is the paper's headline share of dead filters.
+ * or before that step. {@code deadFraction} is the paper's headline share of dead filters;
+ * {@code silent} (the early warning) is not part of it.
  */
 public record RunStats(
         String runId,
@@ -15,6 +16,7 @@ public record RunStats(
         int dead,
         int deadByActivation,
         int deadByScale,
+        int silent,
         boolean complete) {
 
     public double deadFraction() {

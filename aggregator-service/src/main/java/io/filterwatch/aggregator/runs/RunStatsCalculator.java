@@ -44,7 +44,7 @@ public final class RunStatsCalculator {
     }
 
     private static RunStats aggregate(String runId, RunHistory run, long step, long wallClock) {
-        int layers = 0, filters = 0, alive = 0, dying = 0, dead = 0, byActivation = 0, byScale = 0;
+        int layers = 0, filters = 0, alive = 0, dying = 0, dead = 0, byActivation = 0, byScale = 0, silent = 0;
         boolean complete = true;
         for (NavigableMap<Long, LayerStat> history : run.layers.values()) {
             // Complete means every known layer has reported this step or a later one.
@@ -61,8 +61,9 @@ public final class RunStatsCalculator {
             dead += s.dead();
             byActivation += s.deadByActivation();
             byScale += s.deadByScale();
+            silent += s.silent();
         }
-        return new RunStats(runId, step, wallClock, layers, filters, alive, dying, dead, byActivation, byScale, complete);
+        return new RunStats(runId, step, wallClock, layers, filters, alive, dying, dead, byActivation, byScale, silent, complete);
     }
 
     private static void trim(NavigableMap<Long, ?> map) {

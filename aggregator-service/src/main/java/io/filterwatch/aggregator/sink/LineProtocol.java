@@ -40,6 +40,11 @@ public final class LineProtocol {
         return this;
     }
 
+    /** Null (undefined) is omitted, never written as 0. */
+    public LineProtocol field(String key, Long value) {
+        return value == null ? this : field(key, value.longValue());
+    }
+
     /** Non-finite values are skipped: line protocol has no NaN, and one bad field fails the whole request. */
     public LineProtocol field(String key, double value) {
         if (Double.isFinite(value)) {

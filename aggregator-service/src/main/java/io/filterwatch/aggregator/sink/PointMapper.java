@@ -35,6 +35,8 @@ public final class PointMapper {
                 .field("dying", s.dying())
                 .field("dead", s.dead())
                 .field("revived", s.revived())
+                .field("silent", s.silent())
+                .field("activation_test_decided", s.activationTestDecided() ? 1L : 0L)
                 .field("dead_by_activation", s.deadByActivation())
                 .field("dead_by_scale", s.deadByScale())
                 .field("dead_by_both", s.deadByBoth())
@@ -80,8 +82,10 @@ public final class PointMapper {
                 .field("state", state.name())
                 .field("state_code", stateCode(state))
                 .field("state_since_step", s.stateSinceStep())
-                .field("dead_by_activation", s.deadByActivation() ? 1L : 0L)
+                .field("dead_by_activation", s.deadByActivation() == null ? null : s.deadByActivation() ? 1L : 0L)
                 .field("dead_by_scale", s.deadByScale() ? 1L : 0L)
+                .field("silent", s.silent() ? 1L : 0L)
+                .field("last_fired_step", s.lastFiredStep())
                 .field("activity_rate", s.activityRate())
                 .field("selectivity", s.selectivity())
                 .field("spatial_activity", s.spatialActivity())
@@ -94,6 +98,7 @@ public final class PointMapper {
                 .field("beta_dominance", s.betaDominance())
                 .field("weight_dominance", s.weightDominance())
                 .field("adaptive_decay_ratio", s.adaptiveDecayRatio())
+                .field("regulariser_step_share", s.regulariserStepShare())
                 .time(s.wallClockMillis());
     }
 
@@ -107,6 +112,7 @@ public final class PointMapper {
                 .field("dead", s.dead())
                 .field("dead_by_activation", s.deadByActivation())
                 .field("dead_by_scale", s.deadByScale())
+                .field("silent", s.silent())
                 .field("layers", s.layers())
                 .field("dead_fraction", s.deadFraction())
                 .time(s.wallClockMillis());
@@ -146,6 +152,7 @@ public final class PointMapper {
             case DYING -> 1;
             case DEAD -> 2;
             case REVIVED -> 3;
+            case SILENT -> 4;
         };
     }
 }

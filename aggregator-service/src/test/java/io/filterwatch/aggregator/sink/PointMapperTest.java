@@ -28,7 +28,8 @@ class PointMapperTest {
                 s.deadByActivation(), s.deadByScale(), s.deadByBoth(), s.deadFraction(), s.deadByActivationFraction(),
                 s.deadByScaleFraction(), s.selectivityHistogram(), s.medianGammaDominance(), s.p90GammaDominance(),
                 s.medianBetaDominance(), s.p90BetaDominance(), s.medianWeightDominance(), s.medianAdaptiveDecayRatio(),
-                s.deadFlopsShare(), s.deadParamsShare(), s.deadParams(), s.deadFlops(), s.nonFiniteValues(), 0.875);
+                s.deadFlopsShare(), s.deadParamsShare(), s.deadParams(), s.deadFlops(), s.nonFiniteValues(), 0.875,
+                s.silent(), s.activationTestDecided());
         assertThat(PointMapper.layerStat(withShare)).contains("median_regulariser_step_share=0.875");
     }
 
@@ -40,6 +41,21 @@ class PointMapperTest {
         assertThat(line).contains("state=\"DEAD\"", "state_code=2i", "dead_by_activation=1i", "dead_by_scale=1i",
                 "gamma=5.000000237487257E-4", "beta=-0.20000000298023224", "weight_norm=1.5");
         assertThat(line).doesNotContain("spatial_activity").doesNotContain("adaptive_decay_ratio");
+        // dead by the paper's test: silent too, never fired
+        assertThat(line).contains("silent=1i").doesNotContain("last_fired_step");
+    }
+
+    @Test
+    void anUndecidedActivationTestIsOmittedAndSilentHasItsOwnCode() {
+        var f = TestData.filter("run-1", "conv2", 1, 17, 300, FilterState.SILENT, false, 0.5, -0.2);
+        var undecided = new io.filterwatch.protocol.FilterStat(f.runId(), f.layer(), f.layerIndex(), f.filter(), f.step(),
+                f.epoch(), f.wallClockMillis(), FilterState.SILENT, f.stateSinceStep(), null, false, true, 120L,
+                f.windowSamples(), f.windowMaxResponse(), f.activityRate(), f.selectivity(), f.spatialActivity(),
+                f.meanResponse(), f.gamma(), f.beta(), f.weightNorm(), f.gammaDominance(), f.betaDominance(),
+                f.weightDominance(), f.adaptiveDecayRatio(), 0.25, f.refresh());
+        String line = PointMapper.filterStat(undecided);
+        assertThat(line).contains("state=\"SILENT\"", "state_code=4i", "silent=1i", "last_fired_step=120i",
+                "regulariser_step_share=0.25").doesNotContain("dead_by_activation");
     }
 
     @Test

@@ -48,7 +48,8 @@ final class FilterLives {
                 && StateRules.decaying(m.gammaDominance[f], absGamma, previousAbsGamma[f], activity, previousActivity[f]);
         decayStreak[f] = decaying ? decayStreak[f] + 1 : 0;
         calmStreak[f] = decaying ? 0 : calmStreak[f] + 1;
-        FilterState next = StateRules.next(previous, m.dead(f), decayStreak[f], calmStreak[f], inState[f], dyingSnapshots);
+        FilterState next = StateRules.next(previous, m.dead(f), m.silent[f], decayStreak[f], calmStreak[f], inState[f],
+                dyingSnapshots);
         previousAbsGamma[f] = absGamma;
         previousActivity[f] = activity;
         if (next != previous) {

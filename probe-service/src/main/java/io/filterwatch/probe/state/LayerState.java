@@ -37,7 +37,10 @@ public final class LayerState {
     private final int c;
     private final WorkerMerge merge;
     private final ActivityWindow window;
+    /** Epochs in captured samples (the window's cap) and in training samples (the paper's test). */
     private final EpochTracker epochs = new EpochTracker();
+    private final EpochTracker trainingEpochs = new EpochTracker();
+    private final LastFiring firing;
 
     private final FilterLives lives;
     private final EmittedValues emitted;
@@ -58,6 +61,7 @@ public final class LayerState {
         this.merge = new WorkerMerge(settings.expectedWorkers(), settings.mergeDepth());
         this.window = new ActivityWindow(c, settings.maxSampleRows());
         this.lives = new FilterLives(c);
+        this.firing = new LastFiring(c);
         this.emitted = new EmittedValues(c, settings);
         this.livesBefore = new FilterLives(c);
     }
@@ -123,11 +127,14 @@ public final class LayerState {
                     + " (oldest step " + window.oldestStep() + "), it cannot be placed", false);
         }
         epochs.observeLate(ctx.epoch(), s.activity().samplesSeen());
+        trainingEpochs.observeLate(ctx.epoch(), LastFiring.trainingSamples(s, 1));
+        firing.observeLate(s);
         if (ctx.step() == lastGood.context().step()) {
             lastGoodWorkers++;
         }
         lives.copyFrom(livesBefore);
-        LayerMetrics metrics = LayerMetrics.compute(lastGood, window, target, settings.adamEpsilon());
+        LayerMetrics metrics = LayerMetrics.compute(lastGood, window, target, firing.view(epochTrainingSamples()),
+                settings.adamEpsilon());
         emitted.compare(metrics, true);
         List<FilterStat> out = new ArrayList<>();
         long step = lastGood.context().step();
@@ -152,9 +159,12 @@ public final class LayerState {
             return LayerSummary.of(s, m.workers(), lastMetrics, lastMetrics == null ? null : lives.state, badInputs + sampled);
         }
         epochs.observe(s.context().epoch(), s.activity().samplesSeen());
+        trainingEpochs.observe(s.context().epoch(), LastFiring.trainingSamples(s, m.workers()));
+        firing.observe(s, m.workers());
         long target = windowTarget();
         window.add(s.context().step(), s.activity(), m.samples(), target);
-        LayerMetrics metrics = LayerMetrics.compute(s, window, target, settings.adamEpsilon());
+        LayerMetrics metrics = LayerMetrics.compute(s, window, target, firing.view(epochTrainingSamples()),
+                settings.adamEpsilon());
         boolean refresh = mergedSnapshots % settings.refreshEvery() == 0;
         emitted.compare(metrics, !refresh); // a refresh emits every filter without asking
         long step = s.context().step();
@@ -174,6 +184,11 @@ public final class LayerState {
         return LayerSummary.of(s, m.workers(), metrics, lives.state, sampled);
     }
 
+    /** Training samples per epoch for the paper's test: configured, else learned; 0 while unknown. */
+    long epochTrainingSamples() {
+        return settings.epochSamples() > 0 ? settings.epochSamples() : trainingEpochs.learnedEpochSamples();
+    }
+
     /** Trailing-window target: min(window-samples, one epoch) when the epoch size is known. */
     long windowTarget() {
         long epoch = settings.epochSamples() > 0 ? settings.epochSamples() : epochs.learnedEpochSamples();
@@ -187,10 +202,13 @@ public final class LayerState {
     private FilterStat filterStat(LayerSnapshot s, int f, LayerMetrics m, boolean refresh) {
         var ctx = s.context();
         return new FilterStat(ctx.runId(), s.layer().name(), s.layer().index(), f, ctx.step(), ctx.epoch(),
-                ctx.wallClockMillis(), lives.state[f], lives.since[f], m.deadByActivation[f], m.deadByScale[f], m.windowSamples,
+                ctx.wallClockMillis(), lives.state[f], lives.since[f],
+                m.activationDecided ? m.deadByActivation[f] : null, m.deadByScale[f], m.silent[f],
+                m.lastFiredStep[f] < 0 ? null : m.lastFiredStep[f], m.windowSamples,
                 (float) m.windowMax[f], m.activityRate[f], orNull(m.selectivity[f]), orNull(m.spatialActivity[f]),
                 m.meanResponse[f], (float) m.gamma[f], (float) m.beta[f], (float) m.weightNorm[f], orNull(m.gammaDominance[f]),
-                orNull(m.betaDominance[f]), orNull(m.weightDominance[f]), orNull(m.adaptiveDecayRatio[f]), refresh);
+                orNull(m.betaDominance[f]), orNull(m.weightDominance[f]), orNull(m.adaptiveDecayRatio[f]),
+                orNull(m.regulariserStepShare[f]), refresh);
     }
 
     private static Double orNull(double x) {

@@ -35,8 +35,12 @@ public final class Definitions {
         return PruningRule.deadByScale(gamma);
     }
 
-    /** The activation test over a window that covers the required samples. */
-    public static boolean deadByActivation(boolean windowCovered, double windowMaxResponse) {
+    /**
+     * The early warning "silent": no response above 1e-12 over a trailing window that covers the
+     * required samples. Not the paper's test (that one spans an epoch of training samples,
+     * {@link CorpusActivity}), so never counted as dead.
+     */
+    public static boolean silent(boolean windowCovered, double windowMaxResponse) {
         return windowCovered && windowMaxResponse <= ACTIVE_RESPONSE;
     }
 

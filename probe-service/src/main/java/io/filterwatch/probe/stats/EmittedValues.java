@@ -54,7 +54,7 @@ public final class EmittedValues {
 
     private final double relativeTolerance, fractionTolerance, dominanceFactor;
     private final FilterState[] state;
-    private final boolean[] byActivation, byScale;
+    private final boolean[] byActivation, byScale, silent;
     /** Last emitted values, [column][filter]. */
     private final double[][] emitted;
     /** The compared metrics' values, [column][filter]: the arrays of the LayerMetrics. */
@@ -70,6 +70,7 @@ public final class EmittedValues {
         state = new FilterState[filterCount];
         byActivation = new boolean[filterCount];
         byScale = new boolean[filterCount];
+        silent = new boolean[filterCount];
         emitted = new double[COLUMNS.length][filterCount];
         excess = new double[filterCount];
     }
@@ -136,7 +137,8 @@ public final class EmittedValues {
      * same metrics, and before f is {@linkplain #record recorded} again.
      */
     public boolean moved(int f, LayerMetrics m, FilterState now) {
-        if (state[f] != now || byActivation[f] != m.deadByActivation[f] || byScale[f] != m.deadByScale[f]) {
+        if (state[f] != now || byActivation[f] != m.deadByActivation[f] || byScale[f] != m.deadByScale[f]
+                || silent[f] != m.silent[f]) {
             return true;
         }
         double e = excess[f];
@@ -178,6 +180,7 @@ public final class EmittedValues {
         state[f] = now;
         byActivation[f] = m.deadByActivation[f];
         byScale[f] = m.deadByScale[f];
+        silent[f] = m.silent[f];
         for (int k = 0; k < emitted.length; k++) {
             emitted[k][f] = current[k][f];
         }

@@ -17,8 +17,15 @@ public final class LayerMetrics {
     public final boolean windowCovered;
     /** Sampled rows behind selectivity and spatial activity. */
     public final int sampleRows;
+    /** Whether the paper's activation test can decide yet (one epoch of training samples seen). */
+    public final boolean activationDecided;
+    /** The paper's activation test over the last epoch of training samples; false while undecided. */
     public final boolean[] deadByActivation;
     public final boolean[] deadByScale;
+    /** The early warning: silent over the trailing window (not the paper's test). */
+    public final boolean[] silent;
+    /** Step of the last snapshot in which the filter fired; -1 if never. */
+    public final long[] lastFiredStep;
     public final double[] windowMax;
     public final double[] activityRate;
     public final double[] latestActivity;
@@ -35,8 +42,11 @@ public final class LayerMetrics {
     /** Gamma: the regulariser's share of the normalised step (adaptive optimizers; NaN otherwise). */
     public final double[] regulariserStepShare;
 
-    private LayerMetrics(int c, long windowSamples, boolean windowCovered, int sampleRows) {
+    private LayerMetrics(int c, long windowSamples, boolean windowCovered, int sampleRows, boolean activationDecided) {
         this.c = c;
+        this.activationDecided = activationDecided;
+        silent = new boolean[c];
+        lastFiredStep = new long[c];
         this.sampleRows = sampleRows;
         this.windowSamples = windowSamples;
         this.windowCovered = windowCovered;
@@ -61,14 +71,15 @@ public final class LayerMetrics {
     /**
      * @param snapshot      the merged snapshot, already added to {@code window}
      * @param window        the layer's trailing window
-     * @param targetSamples samples the window must cover before the activation test may say "dead"
+     * @param targetSamples samples the window must cover before the early warning may say "silent"
+     * @param corpus        the paper's activation test over the last epoch of training samples
      * @param adamEpsilon   eps of the adaptive optimizer's denominator (every adaptive optimizer's)
      */
     public static LayerMetrics compute(LayerSnapshot snapshot, ActivityWindow window, long targetSamples,
-                                       double adamEpsilon) {
+                                       CorpusActivity corpus, double adamEpsilon) {
         int c = snapshot.filterCount();
         long samples = window.totalSamples();
-        LayerMetrics m = new LayerMetrics(c, samples, samples >= targetSamples, window.sampleRows());
+        LayerMetrics m = new LayerMetrics(c, samples, samples >= targetSamples, window.sampleRows(), corpus.decided());
         TrainingContext ctx = snapshot.context();
         FilterParameters p = snapshot.params();
         FilterGradients g = snapshot.gradients();
@@ -78,7 +89,9 @@ public final class LayerMetrics {
         for (int f = 0; f < c; f++) {
             double mf = window.max(f);
             m.windowMax[f] = mf;
-            m.deadByActivation[f] = Definitions.deadByActivation(m.windowCovered, mf);
+            m.silent[f] = Definitions.silent(m.windowCovered, mf);
+            m.deadByActivation[f] = corpus.dead(f);
+            m.lastFiredStep[f] = corpus.lastFiredStep(f);
             m.deadByScale[f] = Definitions.deadByScale(p.gamma()[f]);
             m.activityRate[f] = samples == 0 ? 0.0 : (double) window.activeCount(f) / samples;
             m.meanResponse[f] = samples == 0 ? 0.0 : window.responseSum(f) / samples;
@@ -107,7 +120,13 @@ public final class LayerMetrics {
         return m;
     }
 
+    /** Dead by either of the paper's tests: the headline. */
     public boolean dead(int f) {
         return deadByActivation[f] || deadByScale[f];
+    }
+
+    /** Silent over the window but not dead by the paper's tests: the early warning's state. */
+    public boolean silentOnly(int f) {
+        return silent[f] && !dead(f);
     }
 }

@@ -25,7 +25,7 @@ public final class LayerSummary {
         TrainingContext ctx = snapshot.context();
         FilterParameters p = snapshot.params();
         int c = snapshot.filterCount();
-        int alive = 0, dying = 0, dead = 0, revived = 0, byAct = 0, byScale = 0, byBoth = 0;
+        int alive = 0, dying = 0, dead = 0, revived = 0, silent = 0, byAct = 0, byScale = 0, byBoth = 0;
         long deadParams = 0, deadFlops = 0, totalParams = 0, totalFlops = 0;
         int[] histogram = new int[Definitions.HISTOGRAM_BINS];
         for (int f = 0; f < c; f++) {
@@ -43,6 +43,7 @@ public final class LayerSummary {
                     case DYING -> dying++;
                     case DEAD -> dead++;
                     case REVIVED -> revived++;
+                    case SILENT -> silent++;
                 }
                 boolean a = metrics.deadByActivation[f];
                 boolean s = metrics.deadByScale[f];
@@ -77,7 +78,7 @@ public final class LayerSummary {
                 fraction(dead, c), fraction(byAct, c), fraction(byScale, c), List.copyOf(bins),
                 medianGamma, p90Gamma, medianBeta, p90Beta, medianWeight, medianDecay,
                 share(deadFlops, totalFlops), share(deadParams, totalParams), deadParams, deadFlops, nonFinite,
-                medianShare);
+                medianShare, silent, metrics != null && metrics.activationDecided);
     }
 
     static double fraction(int count, int total) {

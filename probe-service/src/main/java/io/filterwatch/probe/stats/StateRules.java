@@ -6,7 +6,8 @@ import io.filterwatch.protocol.FilterState;
  * The life-cycle rules of one filter, evaluated once per merged snapshot, in this order
  * (docs/metrics.md, "State rules"):
  * <ol>
- * <li>dead by either test: DEAD;</li>
+ * <li>dead by either of the paper's tests: DEAD;</li>
+ * <li>else, silent over the trailing window (the early warning): SILENT;</li>
  * <li>else, was DEAD: REVIVED (it fires again and |gamma| is back above 1e-3);</li>
  * <li>else, decaying for K consecutive snapshots: DYING;</li>
  * <li>else, was DYING: back to ALIVE after K consecutive non-decaying snapshots, DYING until then;</li>
@@ -33,16 +34,20 @@ public final class StateRules {
 
     /**
      * @param previous         state after the previous snapshot, null for the filter's first one
-     * @param dead             dead by the activation or the scale test now
+     * @param dead             dead by the paper's activation test (an epoch) or the scale test now
+     * @param silent           silent over the trailing window now (the early warning)
      * @param decayStreak      consecutive decaying snapshots, this one included
      * @param calmStreak       consecutive non-decaying snapshots, this one included
      * @param snapshotsInState snapshots already spent in {@code previous} (>= 1 unless first)
      * @param k                K, {@code probe.state.dying-snapshots}
      */
-    public static FilterState next(FilterState previous, boolean dead, int decayStreak, int calmStreak,
-                                   int snapshotsInState, int k) {
+    public static FilterState next(FilterState previous, boolean dead, boolean silent, int decayStreak,
+                                   int calmStreak, int snapshotsInState, int k) {
         if (dead) {
             return FilterState.DEAD;
+        }
+        if (silent) {
+            return FilterState.SILENT;
         }
         if (previous == FilterState.DEAD) {
             return FilterState.REVIVED;

@@ -39,6 +39,24 @@ import io.filterwatch.protocol.SnapshotCodec;
  * <pre>java -Xmx2g -cp "$CP" io.filterwatch.probe.bench.StatePhases [rounds] [C]</pre>
  */
 public final class StatePhases {
+    /** The paper's test before an epoch was seen: the metrics' pass costs the same either way. */
+    private static final io.filterwatch.probe.stats.CorpusActivity UNDECIDED = new io.filterwatch.probe.stats.CorpusActivity() {
+        @Override
+        public boolean decided() {
+            return false;
+        }
+
+        @Override
+        public boolean dead(int f) {
+            return false;
+        }
+
+        @Override
+        public long lastFiredStep(int f) {
+            return -1;
+        }
+    };
+
     private static final int RING = 384;
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
 
@@ -81,7 +99,7 @@ public final class StatePhases {
                 long a = MX.getCurrentThreadCpuTime();
                 window.add(s.context().step(), s.activity(), List.of((QuantisedSample) s.sample()), settings.windowSamples());
                 long b = MX.getCurrentThreadCpuTime();
-                metrics[i] = LayerMetrics.compute(s, window, settings.windowSamples(), settings.adamEpsilon());
+                metrics[i] = LayerMetrics.compute(s, window, settings.windowSamples(), UNDECIDED, settings.adamEpsilon());
                 long d = MX.getCurrentThreadCpuTime();
                 t[1] += b - a;
                 t[2] += d - b;

@@ -25,8 +25,11 @@ import io.filterwatch.protocol.LayerStat;
  * two members, a restart. Each test has its own topics and consumer group on the shared broker.
  */
 class ProbeBrokerTest {
-    /** Window of two snapshots (2 x 640 samples), K = 2, refresh every 4. */
-    static final ProbeSettings SETTINGS = ProbeSettings.defaults().withWindowSamples(1280)
+    /**
+     * Window of two snapshots (2 x 640 samples), an epoch of as many training samples (each
+     * snapshot covers 10 steps of batch 64, all captured), K = 2, refresh every 4.
+     */
+    static final ProbeSettings SETTINGS = ProbeSettings.defaults().withWindowSamples(1280).withEpochSamples(1280)
             .withDyingSnapshots(2).withRefreshEvery(4);
 
     private static List<Map.Entry<String, byte[]>> encoded(List<LayerSnapshot> story) {

@@ -25,8 +25,11 @@ class LayerStateTest {
     private static final Offset<Double> REL = within(1e-9);
 
     private static ProbeSettings settings(long window) {
-        // expectedWorkers 1: single-worker tests need no newer step to complete a step
-        return ProbeSettings.defaults().withWindowSamples(window).withExpectedWorkers(1);
+        // expectedWorkers 1: single-worker tests need no newer step to complete a step. Snapshots
+        // cover 10 steps of batch 10 (100 training samples) with 10 captured samples: an epoch of
+        // 10 x window training samples ends where the window is covered, so the paper's test and the
+        // window's early warning decide at the same snapshot here
+        return ProbeSettings.defaults().withWindowSamples(window).withEpochSamples(10 * window).withExpectedWorkers(1);
     }
 
     private static double rel(double expected) {
@@ -155,7 +158,9 @@ class LayerStateTest {
                 .max(1f, 0f).active(10, 0).sum(5, 0)
                 .sample(2, f(1f, 0f, 0.0005f, 0f), f(1f, 0f, 0.5f, 0f)).build());
         assertThat(o1.filterStats().get(0).selectivity()).isEqualTo(0.5);
-        assertThat(o1.filterStats().get(1).deadByActivation()).isFalse();
+        // 100 training samples of an epoch of 200: the paper's test cannot decide yet
+        assertThat(o1.filterStats().get(1).deadByActivation()).isNull();
+        assertThat(o1.layerStats().get(0).activationTestDecided()).isFalse();
         assertThat(o1.filterStats().get(1).state()).isEqualTo(FilterState.ALIVE);
 
         // s2: window s1+s2 = 20 samples, covered. f0 M = max(1, 0.1) = 1: rows 1, 0.0005, 0.1, 0.0005 -> 2/4
@@ -277,13 +282,73 @@ class LayerStateTest {
     /** The window target becomes min(window-samples, epoch) once an epoch was seen whole. */
     @Test
     void learnsTheEpochSize() {
-        LayerState state = new LayerState(1, settings(50_000));
+        LayerState state = new LayerState(1, settings(50_000).withEpochSamples(0));
         assertThat(state.windowTarget()).isEqualTo(50_000);
+        assertThat(state.epochTrainingSamples()).isZero();
         state.accept(Snapshots.layer(1).step(100).epoch(0).samples(600).build());
         state.accept(Snapshots.layer(1).step(200).epoch(0).samples(600).build());
         assertThat(state.windowTarget()).isEqualTo(50_000);
         state.accept(Snapshots.layer(1).step(300).epoch(1).samples(600).build());
-        // epoch 0 held 1200 samples
+        // epoch 0 held 1200 captured samples; in training samples 2 snapshots x 10 steps x batch 10 = 200
         assertThat(state.windowTarget()).isEqualTo(1200);
+        assertThat(state.epochTrainingSamples()).isEqualTo(200);
+    }
+
+    /**
+     * The paper's test against the early warning, C = 3, by hand. Window 20 captured samples (2
+     * snapshots), epoch 1,000 training samples (10 snapshots of 10 steps x batch 10). f0 fires every
+     * snapshot; f1 fires at steps 100 and 400 only (a rare feature); f2 never fires.
+     */
+    @Test
+    void theActivationTestSpansAnEpochAndSilentWarnsEarlier() {
+        LayerState state = new LayerState(3, settings(20).withEpochSamples(1000).withRefreshEvery(1));
+        LayerStat last = null;
+        FilterStat f1 = null, f2 = null;
+        for (int i = 1; i <= 16; i++) {
+            long step = 100L * i;
+            float m1 = step == 100 || step == 400 ? 0.5f : 0f;
+            LayerState.Output o = state.accept(Snapshots.layer(3).step(step).gamma(0.5f, 0.5f, 0.5f)
+                    .max(1f, m1, 0f).active(10, m1 > 0 ? 1 : 0, 0).sum(5, m1, 0).build());
+            last = o.layerStats().get(0);
+            f1 = o.filterStats().get(1);
+            f2 = o.filterStats().get(2);
+            if (step == 300) {
+                // f1 and f2: window (200, 300) covered and silent: the early warning, not dead; the
+                // paper's test cannot decide (300 of 1,000 training samples)
+                assertThat(f2.silent()).isTrue();
+                assertThat(f2.state()).isEqualTo(FilterState.SILENT);
+                assertThat(f2.deadByActivation()).isNull();
+                assertThat(f1.state()).isEqualTo(FilterState.SILENT);
+                assertThat(last.silent()).isEqualTo(2);
+                assertThat(last.dead()).isZero();
+            }
+            if (step == 600) {
+                // f1 last fired at 400: silent over the window (500, 600), alive for the paper's test
+                assertThat(f1.state()).isEqualTo(FilterState.SILENT);
+                assertThat(f1.lastFiredStep()).isEqualTo(400L);
+                assertThat(f1.deadByActivation()).isNull(); // 600 training samples of 1,000
+            }
+            if (step == 1000) {
+                // 1,000 training samples: f2 never fired in a whole epoch -> dead; f1 fired 600 ago -> not
+                assertThat(last.activationTestDecided()).isTrue();
+                assertThat(f2.deadByActivation()).isTrue();
+                assertThat(f2.state()).isEqualTo(FilterState.DEAD);
+                assertThat(f2.lastFiredStep()).isNull();
+                assertThat(f1.deadByActivation()).isFalse();
+                assertThat(f1.state()).isEqualTo(FilterState.SILENT);
+                assertThat(last.dead()).isEqualTo(1);
+                assertThat(last.silent()).isEqualTo(1);
+                assertThat(last.deadFraction()).isEqualTo(1.0 / 3);
+            }
+            if (step == 1300) {
+                // f1's mark is the end of step 400's snapshot (400 training samples); 1,300 - 400 < 1,000
+                assertThat(f1.deadByActivation()).isFalse();
+            }
+        }
+        // from step 1,400 on: 1,400 - 400 = 1,000 training samples without a response -> dead by the paper's test
+        assertThat(f1.deadByActivation()).isTrue();
+        assertThat(f1.state()).isEqualTo(FilterState.DEAD);
+        assertThat(last.dead()).isEqualTo(2);
+        assertThat(last.alive() + last.dying() + last.dead() + last.revived() + last.silent()).isEqualTo(3);
     }
 }
