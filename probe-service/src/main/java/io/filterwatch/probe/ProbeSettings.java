@@ -1,5 +1,7 @@
 package io.filterwatch.probe;
 
+import io.smallrye.config.SmallRyeConfigBuilder;
+
 /**
  * The probe's tunables as a plain value, so the metric and state code runs (and is tested)
  * without Quarkus. {@link ProbeConfig} maps {@code application.properties} onto it.
@@ -41,9 +43,13 @@ public record ProbeSettings(long windowSamples, long epochSamples, int maxSample
         require(mergeDepth >= 1, "mergeDepth must be >= 1");
     }
 
+    /** The defaults of {@link ProbeConfig}, read from its annotations: one place for each default. */
     public static ProbeSettings defaults() {
-        return new ProbeSettings(50_000, 0, 1024, 3, 20, 0.05, 0.02, 4.0, 1e-8, 0, 2);
+        return DEFAULTS;
     }
+
+    private static final ProbeSettings DEFAULTS = new SmallRyeConfigBuilder().withMapping(ProbeConfig.class).build()
+            .getConfigMapping(ProbeConfig.class).settings();
 
     public ProbeSettings withWindowSamples(long samples) {
         return new ProbeSettings(samples, epochSamples, maxSampleRows, dyingSnapshots, refreshEvery,

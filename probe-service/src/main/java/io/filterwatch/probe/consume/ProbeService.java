@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.filterwatch.probe.ProbeConfig;
 import io.filterwatch.probe.ProbeTopics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -39,8 +40,10 @@ public class ProbeService {
      */
     public ProbeService(ProbeConfig config,
                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                        @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+                        @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+                        MeterRegistry registry) {
         this.config = config;
+        counters.register(registry);
         this.bootstrapServers = bootstrapServers;
         Map<String, String> extra = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {

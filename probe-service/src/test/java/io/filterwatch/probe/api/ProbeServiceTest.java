@@ -88,5 +88,10 @@ class ProbeServiceTest {
                 .body("deadLetters", equalTo(1))
                 .body("partitions.size()", greaterThanOrEqualTo(1));
         given().get("/q/health/ready").then().statusCode(200);
+        // the same totals as Micrometer counters
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("filterwatch_probe_dead_letters_total 1.0")
+                .containsPattern("filterwatch_probe_layer_stats_total [3-9]")
+                .contains("filterwatch_probe_placed_late_total 0.0");
     }
 }
