@@ -1,6 +1,5 @@
 package io.filterwatch.e2e;
 
-import static io.filterwatch.e2e.PipelineE2ETest.freePort;
 import static io.filterwatch.e2e.PipelineE2ETest.log;
 import static io.filterwatch.e2e.PipelineE2ETest.secondsSince;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +34,6 @@ import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.SnapshotCodec;
 import io.filterwatch.protocol.Topics;
 import io.filterwatch.testing.EmbeddedKafka;
-import io.filterwatch.testing.LocalInfluxDb;
 
 /**
  * The Kafka broker goes away for 20 s in the middle of a training run and comes back on the same
@@ -55,46 +53,18 @@ class BrokerRestartE2ETest {
     static final int MAX_OUTAGE_LINES = 8;
     static final String RUN = "restart-" + Long.toHexString(System.nanoTime() & 0xffffff);
 
-    final List<ServiceProcess> services = new ArrayList<>();
-    EmbeddedKafka kafka;
-    LocalInfluxDb influxd;
+    PipelineStack stack;
     Influx influx;
 
     @Test
     void aBrokerRestartMidRunLosesNoSnapshotAndKeepsTheirOrder() throws Exception {
-        Path root = Path.of(System.getProperty("fw.root", "..")).toAbsolutePath().normalize();
-        Path out = Path.of(System.getProperty("fw.e2e.out", "target/e2e")).toAbsolutePath().resolve("restart");
-        Files.createDirectories(out);
-        kafka = EmbeddedKafka.start(1);
-        for (String t : List.of(Topics.SNAPSHOTS, Topics.SNAPSHOTS_DLQ, Topics.FILTER_STATS, Topics.LAYER_STATS,
-                Topics.ALERTS, Topics.RUNS)) {
-            kafka.createTopic(t, 1);
-        }
-        influxd = LocalInfluxDb.start();
-        influxd.createDatabase("filterwatch");
-        influx = new Influx(influxd.url(), "filterwatch", null, null);
-        String bootstrap = kafka.bootstrapServers();
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INFLUXDB_URL", influxd.url());
-        int probePort = freePort();
-        int aggPort = freePort();
-        ServiceProcess probe = ServiceProcess.start("probe-service", jar(root, "probe-service"), List.of("-Xmx384m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + probePort, "-Dkafka.bootstrap.servers=" + bootstrap,
-                "-Dprobe.group-id=restart-probe"), env, out.resolve("probe.log"));
-        services.add(probe);
-        ServiceProcess aggregator = ServiceProcess.start("aggregator-service", jar(root, "aggregator-service"),
-                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1",
-                        "-Dquarkus.http.port=" + aggPort, "-Dkafka.bootstrap.servers=" + bootstrap,
-                        "-Dinfluxdb.url=" + influxd.url(), "-Dinfluxdb.database=filterwatch",
-                        "-Daggregator.group-id=restart-aggregator"), env, out.resolve("aggregator.log"));
-        services.add(aggregator);
-        probe.awaitHttp("http://127.0.0.1:" + probePort + "/q/health/ready", Duration.ofMinutes(3));
-        aggregator.awaitHttp("http://127.0.0.1:" + aggPort + "/q/health/ready", Duration.ofMinutes(3));
-
+        stack = new PipelineStack(Path.of(System.getProperty("fw.e2e.out", "target/e2e")).resolve("restart"), "restart",
+                List.of());
+        influx = stack.influx;
+        EmbeddedKafka kafka = stack.kafka;
+        String bootstrap = stack.bootstrap();
         long t0 = System.nanoTime();
-        ServiceProcess trainer = ServiceProcess.start("trainer " + RUN, jar(root, "trainer-service"), List.of("-Xmx512m",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0", "-Dkafka.bootstrap.servers=" + bootstrap,
-                "-Dfilterwatch.trainer.mode=job", "-Dfilterwatch.trainer.flush-timeout=180s",
+        ServiceProcess trainer = stack.trainer(RUN, List.of("-Xmx512m", "-Dfilterwatch.trainer.flush-timeout=180s",
                 // the whole run fits the buffer: this test is about order and loss through the outage
                 "-Dfilterwatch.trainer.publish-buffer=4096",
                 "-Dfilterwatch.run.run-id=" + RUN, "-Dfilterwatch.run.dataset=synthetic",
@@ -103,11 +73,9 @@ class BrokerRestartE2ETest {
                 "-Dfilterwatch.run.learning-rate=1e-3", "-Dfilterwatch.run.batch-size=16",
                 "-Dfilterwatch.run.max-steps=" + STEPS, "-Dfilterwatch.run.epochs=100000",
                 "-Dfilterwatch.run.snapshot-interval=" + INTERVAL, "-Dfilterwatch.run.sample-size=8",
-                "-Dfilterwatch.run.checkpoint-dir=" + out.resolve("checkpoints"),
-                "-Dfilterwatch.run.checkpoint-every=" + STEPS),
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "MXNET_ENGINE_TYPE", "NaiveEngine", "OMP_NUM_THREADS", "1"),
-                out.resolve("trainer.log"));
-        services.add(trainer);
+                "-Dfilterwatch.run.checkpoint-dir=" + stack.out.resolve("checkpoints"),
+                "-Dfilterwatch.run.checkpoint-every=" + STEPS), "1");
+        List<ServiceProcess> services = stack.services;
 
         // the outage starts once the pipeline is flowing: points of the run in InfluxDB
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -226,23 +194,10 @@ class BrokerRestartE2ETest {
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static Path jar(Path root, String module) {
-        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-    }
-
     @AfterAll
     void stopAll() {
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (influxd != null) {
-            influxd.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 }

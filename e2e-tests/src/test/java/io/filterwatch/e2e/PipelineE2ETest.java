@@ -35,10 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.filterwatch.console.Influx;
 import io.filterwatch.console.ReportCommand;
-import io.filterwatch.protocol.Topics;
-import io.filterwatch.testing.EmbeddedKafka;
 import io.filterwatch.deploy.DashboardQueries;
-import io.filterwatch.testing.LocalInfluxDb;
 import io.filterwatch.trainer.data.DatasetKind;
 import io.filterwatch.trainer.data.Datasets;
 import io.filterwatch.trainer.data.TrainingData;
@@ -92,54 +89,33 @@ class PipelineE2ETest {
     static final ObjectMapper JSON = new ObjectMapper();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
+    PipelineStack stack;
     Path root;
     Path out;
-    EmbeddedKafka kafka;
-    LocalInfluxDb influxd;
     Influx influx;
-    final List<ServiceProcess> services = new ArrayList<>();
     String api;
     final Map<String, Long> trainingSeconds = new LinkedHashMap<>();
 
     @BeforeAll
     void pipeline() throws Exception {
         long t0 = System.nanoTime();
-        root = Path.of(System.getProperty("fw.root", "..")).toAbsolutePath().normalize();
-        out = Path.of(System.getProperty("fw.e2e.out", "target/e2e")).toAbsolutePath();
-        Files.createDirectories(out);
-        kafka = EmbeddedKafka.start(1);
-        for (String t : List.of(Topics.SNAPSHOTS, Topics.SNAPSHOTS_DLQ, Topics.FILTER_STATS, Topics.LAYER_STATS, Topics.ALERTS,
-                Topics.RUNS)) {
-            kafka.createTopic(t, 1);
-        }
-        influxd = LocalInfluxDb.start();
-        influxd.createDatabase("filterwatch");
-        influx = new Influx(influxd.url(), "filterwatch", null, null);
-        String bootstrap = kafka.bootstrapServers();
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INFLUXDB_URL", influxd.url());
-        int probePort = freePort();
-        int aggPort = freePort();
-        api = "http://127.0.0.1:" + aggPort;
-        ServiceProcess probe = ServiceProcess.start("probe-service", jar("probe-service"), List.of("-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + probePort,
-                "-Dkafka.bootstrap.servers=" + bootstrap, "-Dprobe.group-id=e2e-probe", "-Dprobe.window.samples=" + WINDOW,
+        stack = new PipelineStack(Path.of(System.getProperty("fw.e2e.out", "target/e2e")), "e2e", List.of(
+                "-Dprobe.window.samples=" + WINDOW,
                 // the paper's test spans an epoch of training samples; these runs train less than one
                 // Fashion-MNIST epoch, so the test's "epoch" is the ground truth's window (every step captured)
                 "-Dprobe.window.epoch-samples=" + WINDOW,
-                "-Dprobe.output.refresh-every=5"), env, out.resolve("probe.log"));
-        services.add(probe);
-        ServiceProcess aggregator = ServiceProcess.start("aggregator-service", jar("aggregator-service"), List.of("-Xmx384m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + aggPort,
-                "-Dkafka.bootstrap.servers=" + bootstrap, "-Dinfluxdb.url=" + influxd.url(), "-Dinfluxdb.database=filterwatch",
-                "-Daggregator.group-id=e2e-aggregator"), env, out.resolve("aggregator.log"));
-        services.add(aggregator);
-        probe.awaitHttp("http://127.0.0.1:" + probePort + "/q/health/ready", Duration.ofMinutes(3));
-        aggregator.awaitHttp(api + "/q/health/ready", Duration.ofMinutes(3));
+                "-Dprobe.output.refresh-every=5"));
+        root = stack.root;
+        out = stack.out;
+        influx = stack.influx;
+        api = stack.api;
+        ServiceProcess probe = stack.services.get(0);
+        ServiceProcess aggregator = stack.services.get(1);
         log("services up after %d s", secondsSince(t0));
 
         long t1 = System.nanoTime();
-        ServiceProcess collapse = trainer(RUN_COLLAPSE, L2, bootstrap);
-        ServiceProcess healthy = trainer(RUN_HEALTHY, "0", bootstrap);
+        ServiceProcess collapse = trainer(RUN_COLLAPSE, L2);
+        ServiceProcess healthy = trainer(RUN_HEALTHY, "0");
         for (ServiceProcess t : List.of(collapse, healthy)) {
             long left = Math.max(1, TRAINING_TIMEOUT.toMillis() - (System.nanoTime() - t1) / 1_000_000);
             if (!t.process.waitFor(left, TimeUnit.MILLISECONDS)) {
@@ -177,10 +153,8 @@ class PipelineE2ETest {
                 == s.path("layers").size();
     }
 
-    private ServiceProcess trainer(String run, String l2, String bootstrap) throws Exception {
-        ServiceProcess p = ServiceProcess.start("trainer " + run, jar("trainer-service"), List.of("-Xmx768m",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=0", "-Dkafka.bootstrap.servers=" + bootstrap,
-                "-Dfilterwatch.trainer.mode=job", "-Dfilterwatch.trainer.flush-timeout=30s",
+    private ServiceProcess trainer(String run, String l2) throws Exception {
+        return stack.trainer(run, List.of("-Xmx768m", "-Dfilterwatch.trainer.flush-timeout=30s",
                 "-Dfilterwatch.run.run-id=" + run, "-Dfilterwatch.run.dataset=" + DATASET,
                 "-Dfilterwatch.run.synthetic-samples=" + SAMPLES, "-Dfilterwatch.run.model=small_basic_net",
                 "-Dfilterwatch.run.widths=" + String.join(",", WIDTHS.stream().map(String::valueOf).toList()),
@@ -193,26 +167,13 @@ class PipelineE2ETest {
                 // the frozen tail covers, for the pipeline to judge the model the ground truth judges
                 "-Dfilterwatch.run.capture-every=1",
                 "-Dfilterwatch.run.checkpoint-dir=" + out.resolve("checkpoints"), "-Dfilterwatch.run.checkpoint-every=" + STEPS),
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "MXNET_ENGINE_TYPE", "NaiveEngine",
-                        "OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "1")),
-                out.resolve("trainer-" + run + ".log"));
-        services.add(p);
-        return p;
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "1"));
     }
 
     @AfterAll
     void stopAll() {
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (influxd != null) {
-            influxd.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -359,7 +320,7 @@ class PipelineE2ETest {
         assertThat(queries).as("queries in grafana/").hasSizeGreaterThan(20);
         List<String> failures = new java.util.ArrayList<>();
         int withData = 0;
-        try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(influxd.url())) {
+        try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(stack.influxd.url())) {
             for (DashboardQueries.Query q : queries) {
                 String influxQl = q.substituted(vars);
                 String problem = DashboardQueries.problem(client.query(new org.influxdb.dto.Query(influxQl, "filterwatch")));
@@ -405,10 +366,6 @@ class PipelineE2ETest {
             first = first < 0 ? s : Math.min(first, s);
         }
         return first;
-    }
-
-    private Path jar(String module) {
-        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     private String get(String path) throws Exception {
