@@ -37,32 +37,75 @@ public final class LayerCapture implements AutoCloseable {
     private final List<LayerActivity> activity = new ArrayList<>();
     private final SecondMoments secondMoments;
     private final int sampleSize;
+    private final boolean reduceInForward;
     private long windowStartStep;
 
+    /** The spatial max is taken in the forward pass, right after each unit's ReLU. */
     public LayerCapture(List<ConvBn> layers, NDManager parent, SecondMoments secondMoments, int sampleSize,
                         long firstStep) {
+        this(layers, parent, secondMoments, sampleSize, firstStep, true);
+    }
+
+    /**
+     * @param reduceInForward true: each unit takes the spatial max of its output inside the forward
+     *                        pass, right after its ReLU, while the output is still in the caches
+     *                        ({@link ConvBn#reduceOutputInForward}); false: this capture takes it
+     *                        after backward, one more pass over every output (the path before; the
+     *                        benchmark compares the two). The values are the same.
+     */
+    public LayerCapture(List<ConvBn> layers, NDManager parent, SecondMoments secondMoments, int sampleSize,
+                        long firstStep, boolean reduceInForward) {
         this.layers = layers;
         this.secondMoments = secondMoments;
         this.sampleSize = sampleSize;
         this.windowStartStep = firstStep;
+        this.reduceInForward = reduceInForward;
         for (ConvBn layer : layers) {
             activity.add(new LayerActivity(parent, FOLD_EVERY, layer.filters()));
+            layer.reduceOutputInForward(reduceInForward ? LayerActivity::spatialMax : null);
+        }
+    }
+
+    /**
+     * Before a step's forward pass: whether the step is captured (aggregates or snapshot). A step
+     * that is not keeps no outputs and takes no spatial max (capture every k-th step).
+     */
+    public void prepareStep(boolean captured) {
+        for (ConvBn layer : layers) {
+            layer.keepOutput(captured);
         }
     }
 
     /** Aggregates this step's responses of every layer. Call after backward, before the step's manager closes. */
     public void recordStep() {
         for (int i = 0; i < layers.size(); i++) {
-            List<NDArray> outputs = layers.get(i).takeOutputs();
+            ConvBn layer = layers.get(i);
+            List<NDArray> outputs = layer.takeOutputs();
+            List<NDArray> maxima = layer.takeReductions();
             if (!outputs.isEmpty()) {
-                activity.get(i).record(outputs);
+                activity.get(i).record(outputs, maxima);
             }
         }
     }
 
     /** Drops this step's outputs without aggregating them (capture every k-th step only). */
     public void skipStep() {
-        layers.forEach(ConvBn::takeOutputs);
+        for (ConvBn layer : layers) {
+            layer.takeOutputs();
+            layer.takeReductions();
+        }
+    }
+
+    /**
+     * Nanoseconds the units spent on the spatial max inside the forward pass since the last call
+     * (part of the capture's cost on the training thread, spent before backward).
+     */
+    public long takeForwardNanos() {
+        long n = 0;
+        for (ConvBn layer : layers) {
+            n += layer.takeReductionNanos();
+        }
+        return n;
     }
 
     /**
@@ -74,9 +117,10 @@ public final class LayerCapture implements AutoCloseable {
         for (int i = 0; i < layers.size(); i++) {
             ConvBn layer = layers.get(i);
             List<NDArray> outputs = layer.takeOutputs();
+            List<NDArray> maxima = layer.takeReductions();
             ResponseSample sample = ResponseSample.empty();
             if (!outputs.isEmpty()) {
-                sample = sample(outputs, activity.get(i).record(outputs));
+                sample = sample(outputs, activity.get(i).record(outputs, maxima));
             }
             int c = layer.filters();
             float[] weights = ParameterReadout.values(layer.weight());
@@ -194,6 +238,9 @@ public final class LayerCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reduceInForward) {
+            layers.forEach(l -> l.reduceOutputInForward(null));
+        }
         activity.forEach(LayerActivity::close);
     }
 

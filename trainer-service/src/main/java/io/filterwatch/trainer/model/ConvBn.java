@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.mxnet.engine.MxGradientCollector;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -15,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A convolution without bias followed by BatchNorm and, optionally, ReLU; every unit is captured.
@@ -23,7 +25,9 @@ import java.util.List;
  * post-ReLU output; without (the last conv of a residual branch and a projection shortcut, whose
  * output joins the residual sum and whose ReLU comes after it) the BN output before the sum, of
  * which the capture tests the ReLU (docs/metrics.md, "Residual sums": the channel's response is
- * zero exactly when it never adds anything positive to the sum).
+ * zero exactly when it never adds anything positive to the sum). With a reduction set
+ * ({@link #reduceOutputInForward}, the capture's spatial max) it also reduces each kept output
+ * right where it is made, outside autograd's recording, while the values are still in the caches.
  */
 public final class ConvBn extends AbstractBlock {
 
@@ -45,6 +49,15 @@ public final class ConvBn extends AbstractBlock {
     /** The trainer's store, which holds this unit's parameter copy on every training device. */
     private ParameterStore store;
     private boolean keepOutput = true;
+    /**
+     * A reduction of the kept output taken inside the forward pass, right after the ReLU, while
+     * the output is still in the CPU's caches; null: none (the capture reduces after backward).
+     */
+    private UnaryOperator<NDArray> outputReduction;
+    /** This step's results of {@link #outputReduction}, one per kept output, in split order. */
+    private final List<NDArray> reductions = new ArrayList<>(2);
+    /** Time spent in {@link #outputReduction} since the last {@link #takeReductionNanos()}. */
+    private long reductionNanos;
 
     private ConvBn(String layerName, int filters, int kernel, int stride, boolean relu) {
         this.layerName = layerName;
@@ -83,8 +96,30 @@ public final class ConvBn extends AbstractBlock {
         if (training && keepOutput) {
             outputs.add(out);
             this.store = store;
+            if (outputReduction != null) {
+                reductions.add(reduceOutsideAutograd(out));
+            }
         }
         return new NDList(out);
+    }
+
+    /**
+     * Runs the output reduction with autograd's recording and training mode off, as it ran after
+     * backward (no graph node, the inference kernel), and restores both: the forward pass goes on
+     * recording. With MXNet's NaiveEngine the reduction runs right away, on the values the ReLU
+     * has just written.
+     */
+    private NDArray reduceOutsideAutograd(NDArray out) {
+        long t0 = System.nanoTime();
+        boolean recording = MxGradientCollector.setRecording(false);
+        boolean train = MxGradientCollector.setTraining(false);
+        try {
+            return outputReduction.apply(out);
+        } finally {
+            MxGradientCollector.setTraining(train);
+            MxGradientCollector.setRecording(recording);
+            reductionNanos += System.nanoTime() - t0;
+        }
     }
 
     @Override
@@ -130,7 +165,40 @@ public final class ConvBn extends AbstractBlock {
         this.keepOutput = keep;
         if (!keep) {
             outputs.clear();
+            reductions.clear();
         }
+    }
+
+    /**
+     * Reduce every kept output inside the forward pass with {@code reduction} (for the capture:
+     * the spatial max), outside autograd's recording; null stops it. The results come from
+     * {@link #takeReductions()}, the outputs themselves still from {@link #takeOutputs()}.
+     */
+    public void reduceOutputInForward(UnaryOperator<NDArray> reduction) {
+        this.outputReduction = reduction;
+        if (reduction == null) {
+            reductions.clear();
+        }
+    }
+
+    /**
+     * The in-forward reductions of this step's kept outputs since the last call, one per device
+     * split in batch order (empty if none or no reduction is set); the caller takes them over.
+     */
+    public List<NDArray> takeReductions() {
+        if (reductions.isEmpty()) {
+            return List.of();
+        }
+        List<NDArray> out = List.copyOf(reductions);
+        reductions.clear();
+        return out;
+    }
+
+    /** Nanoseconds spent in the in-forward reduction since the last call. */
+    public long takeReductionNanos() {
+        long n = reductionNanos;
+        reductionNanos = 0;
+        return n;
     }
 
     /**

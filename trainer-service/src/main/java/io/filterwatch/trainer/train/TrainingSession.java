@@ -40,6 +40,13 @@ public final class TrainingSession {
 
     private static final Logger LOG = Logger.getLogger(TrainingSession.class);
 
+    /**
+     * Benchmark switch, not a setting: true takes the capture's spatial max after backward, one
+     * more pass over every output, as before (CaptureOverheadBenchmarkTest compares the paths);
+     * default: inside the forward pass, right after each ReLU.
+     */
+    static final String REDUCE_AFTER_BACKWARD = "filterwatch.trainer.capture.reduceAfterBackward";
+
     static {
         // Nothing may download at run time; the MXNet native library comes from the
         // mxnet-native-mkl jar on the classpath (DJL extracts it to ~/.djl.ai on first use).
@@ -146,7 +153,7 @@ public final class TrainingSession {
                 net.keepOutputs(capture);
                 try (LayerCapture layers = capture
                         ? new LayerCapture(net.capturedLayers(), model.getNDManager(), SecondMoments.of(optimizer),
-                        config.sampleSize(), startStep + 1)
+                        config.sampleSize(), startStep + 1, !Boolean.getBoolean(REDUCE_AFTER_BACKWARD))
                         : null) {
                     return loop(net, data, order, trainer, guarded, layers, checkpoints, clock, schedule,
                             startStep, totalSteps, inputShape, parts);
@@ -199,6 +206,10 @@ public final class TrainingSession {
             }
             boolean snapshotStep = layers != null
                     && (step % config.snapshotInterval() == 0 || step == totalSteps);
+            boolean capturedStep = snapshotStep || step % config.captureEvery() == 0;
+            if (layers != null) {
+                layers.prepareStep(capturedStep);
+            }
             float loss;
             long correct;
             long captureNanos;
@@ -247,13 +258,13 @@ public final class TrainingSession {
                 if (layers != null) {
                     if (snapshotStep) {
                         pending = layers.beforeUpdate();
-                    } else if (step % config.captureEvery() == 0) {
+                    } else if (capturedStep) {
                         layers.recordStep();
                     } else {
                         layers.skipStep();
                     }
                 }
-                captureNanos = System.nanoTime() - c0;
+                captureNanos = System.nanoTime() - c0 + (layers != null ? layers.takeForwardNanos() : 0);
                 trainer.step();
                 optimizer.check(step);
                 updatesThisProcess++;

@@ -35,9 +35,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Step time with capture and publishing at the defaults (interval 100, sample 64, real Kafka)
- * against capture off, in one JVM. Three modes: capture off, capture with the snapshots thrown
- * away (what the training thread pays), capture + publish (plus what the publisher, the Kafka
- * client and the in-process broker cost). Each mode is warmed up in a discarded run first (JIT,
+ * against capture off, in one JVM. Modes: capture off, capture every step with the snapshots thrown
+ * away (what the training thread pays), capture every step + publish (the default; plus what the
+ * publisher, the Kafka client and the in-process broker cost), the same with the spatial max taken
+ * after backward (the previous path, side by side), and every 2nd step + publish. Each mode is warmed up in a discarded run first (JIT,
  * MKL-DNN primitive caches), then rounds run the modes in alternating order (ABC, CBA, ...) so
  * drift in machine load hits every mode alike; the ratio is taken within each round.
  * CPU time is split by thread so the broker's share, which a real deployment does not pay on
@@ -58,21 +59,26 @@ class CaptureOverheadBenchmarkTest {
     private static final int SKIP = 20;
 
     enum Mode {
-        OFF("capture off", false, false, 1),
-        CAPTURE("capture every step, snapshots discarded", true, false, 1),
-        PUBLISH("capture every step + publish", true, true, 1),
-        PUBLISH_EVERY_2("capture every 2nd step + publish", true, true, 2);
+        OFF("capture off", false, false, 1, false),
+        CAPTURE("capture every step, snapshots discarded", true, false, 1, false),
+        PUBLISH("capture every step + publish (default)", true, true, 1, false),
+        PUBLISH_AFTER_BACKWARD("every step + publish, spatial max after backward (previous path)", true, true, 1,
+                true),
+        PUBLISH_EVERY_2("capture every 2nd step + publish", true, true, 2, false);
 
         final String label;
         final boolean capture;
         final boolean publish;
         final int captureEvery;
+        /** The spatial max in a pass over the outputs after backward, as before, not inside the forward pass. */
+        final boolean afterBackward;
 
-        Mode(String label, boolean capture, boolean publish, int captureEvery) {
+        Mode(String label, boolean capture, boolean publish, int captureEvery, boolean afterBackward) {
             this.label = label;
             this.capture = capture;
             this.publish = publish;
             this.captureEvery = captureEvery;
+            this.afterBackward = afterBackward;
         }
     }
 
@@ -138,10 +144,23 @@ class CaptureOverheadBenchmarkTest {
                 md.append(String.format(Locale.ROOT, " %.1f (%.2f%%) |", snap, snap / offMean));
             }
         }
+        md.append("\n| **capture's time on the training thread / the rest of the same run's step time** (median of"
+                + " runs; min..max) | |");
+        for (Mode m : Mode.values()) {
+            if (m.capture) {
+                double[] share = samples.get(m).stream().mapToDouble(Sample::captureSharePct).sorted().toArray();
+                md.append(String.format(Locale.ROOT, " **%.2f%%** (%.2f..%.2f) |", medianOf(share), share[0],
+                        share[share.length - 1]));
+            }
+        }
         md.append('\n');
         md.append(String.format(Locale.ROOT, "| %s: captured minus skipped step, medians per run, mean of runs (ms)"
                         + " | %.3f |\n", Mode.PUBLISH_EVERY_2.label,
                 mean(samples.get(Mode.PUBLISH_EVERY_2), Sample::capturedMinusSkippedMs)));
+        md.append(String.format(Locale.ROOT, "| %s against %s, per-round ratio: mean step time %s; training-thread"
+                        + " CPU %s |\n", Mode.PUBLISH.label, Mode.PUBLISH_AFTER_BACKWARD.label,
+                ratio(samples, Mode.PUBLISH_AFTER_BACKWARD, Mode.PUBLISH, Sample::meanStepMs),
+                ratio(samples, Mode.PUBLISH_AFTER_BACKWARD, Mode.PUBLISH, Sample::trainingCpuMs)));
         row(md, "CPU per step, training thread (ms)", samples, Sample::trainingCpuMs, "%.2f");
         row(md, "CPU per step, publisher + Kafka client threads (ms)", samples, Sample::clientCpuMs, "%.3f");
         row(md, "CPU per step, other Java threads: broker, Quarkus (ms)", samples, Sample::otherJavaCpuMs, "%.3f");
@@ -217,12 +236,21 @@ class CaptureOverheadBenchmarkTest {
                 snapshotStep = false;
             }
         });
-        RunResult r = session.run();
+        RunResult r;
+        System.setProperty("filterwatch.trainer.capture.reduceAfterBackward", String.valueOf(mode.afterBackward));
+        try {
+            r = session.run();
+        } finally {
+            System.clearProperty("filterwatch.trainer.capture.reduceAfterBackward");
+        }
         assertThat(r.status()).isEqualTo(RunResult.Status.FINISHED);
         CpuClock cpu = clock[1].minus(clock[0]);
         double n = stepMs.size();
+        double captureMs = aggregateMs.stream().mapToDouble(Double::doubleValue).sum()
+                + snapshotMs.stream().mapToDouble(Double::doubleValue).sum();
+        double totalMs = stepMs.stream().mapToDouble(Double::doubleValue).sum();
         Sample sample = new Sample(mean(stepMs), median(stepMs), mean(aggregateMs), mean(snapshotMs),
-                median(capturedStepMs) - median(skippedStepMs),
+                median(capturedStepMs) - median(skippedStepMs), 100 * captureMs / (totalMs - captureMs),
                 cpu.training / 1e6 / n, cpu.client / 1e6 / n, cpu.otherJava / 1e6 / n,
                 (cpu.process - cpu.training - cpu.client - cpu.otherJava) / 1e6 / n);
         System.out.println("BENCH " + runId + " " + sample);
@@ -259,8 +287,13 @@ class CaptureOverheadBenchmarkTest {
         return new CpuClock(os.getProcessCpuTime(), threads.getCurrentThreadCpuTime(), client, other);
     }
 
+    /**
+     * @param captureSharePct the capture's time on the training thread (aggregates and snapshot
+     *                        steps) against the rest of the same run's steps, in percent: a ratio
+     *                        within one run, so a machine that slows down for a while slows both
+     */
     record Sample(double meanStepMs, double medianStepMs, double meanAggregateMs, double meanSnapshotMs,
-                  double capturedMinusSkippedMs,
+                  double capturedMinusSkippedMs, double captureSharePct,
                   double trainingCpuMs, double clientCpuMs, double otherJavaCpuMs, double nativeCpuMs) {
     }
 
@@ -286,7 +319,12 @@ class CaptureOverheadBenchmarkTest {
 
     /** Per round (mode / off in the same round) - 1: median and mean over rounds, smallest and largest. */
     private static String ratio(Map<Mode, List<Sample>> s, Mode mode, ToDoubleFunction<Sample> f) {
-        List<Sample> off = s.get(Mode.OFF);
+        return ratio(s, Mode.OFF, mode, f);
+    }
+
+    /** Per round (mode / base in the same round) - 1. */
+    private static String ratio(Map<Mode, List<Sample>> s, Mode base, Mode mode, ToDoubleFunction<Sample> f) {
+        List<Sample> off = s.get(base);
         List<Sample> on = s.get(mode);
         double[] r = new double[off.size()];
         for (int i = 0; i < r.length; i++) {
@@ -298,6 +336,11 @@ class CaptureOverheadBenchmarkTest {
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         return String.format(Locale.ROOT, "median **%+.2f%%**, mean %+.2f%% (%+.1f..%+.1f)", median, mean,
                 sorted[0], sorted[sorted.length - 1]);
+    }
+
+    private static double medianOf(double[] sorted) {
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     private static String loadAverage() {

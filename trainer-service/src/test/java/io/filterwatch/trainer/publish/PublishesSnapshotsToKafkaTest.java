@@ -70,7 +70,8 @@ class PublishesSnapshotsToKafkaTest {
             assertThat(r.key()).isEqualTo(s.key());
             assertThat(s.context().optimizer()).isEqualTo("adam");
             assertThat(s.gradients().hasSecondMoments()).isTrue();
-            // The default captureEvery 2: the even steps of the window, and the snapshot step itself.
+            // The default captureEvery (1: every step of the window; with k the multiples of k, and
+            // the snapshot step itself).
             long step = s.context().step();
             long from = s.activity().windowStartStep();
             assertThat(from).isEqualTo(step == 22 ? 21 : step - 4);
