@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.filterwatch.console.Influx.Row;
+import io.filterwatch.protocol.PruningPlan;
 
 /**
  * One self-contained HTML file for one run, or two runs side by side: dead fraction per layer over
@@ -240,37 +241,76 @@ public final class HtmlReport {
         return a.str("id") == null || a.str("id").isEmpty() ? a.str("rule") + "/" + a.str("layer") : a.str("id");
     }
 
-    private static String planTable(PruningPlans.Plan plan) {
+    private static String planTable(PruningPlans.Plan fetched) {
         StringBuilder b = new StringBuilder();
-        b.append("<p class=\"cap\">Source: ").append(esc(plan.source())).append(plan.step() > 0 ? ", step " + plan.step() : "")
-                .append(". <b>").append(plan.removableFilters()).append(" filters</b> can go");
+        PruningPlan plan = fetched.plan();
+        b.append("<p class=\"cap\">Source: ").append(esc(fetched.source()));
+        if (plan == null) {
+            return b.append(".</p>").toString();
+        }
+        b.append(plan.step() > 0 ? ", step " + plan.step() : "").append(". <b>").append(plan.removableFilters())
+                .append(" filters</b> can go");
         if (plan.paramsSaved() != null) {
             b.append(", saving ").append(Fmt.thousands(plan.paramsSaved())).append(" parameters and ")
                     .append(Fmt.thousands(plan.flopsSaved() == null ? 0 : plan.flopsSaved())).append(" multiply-adds per sample");
         }
-        b.append(".</p>");
-        b.append("<table class=\"tbl plan\"><thead><tr><th>layer</th><th>filters</th><th>remove</th><th>remove and fold ReLU(&beta;) into ")
-                .append("next layer's bias</th><th>next layer</th><th>params saved</th><th>MACs saved</th></tr></thead><tbody>");
-        for (PruningPlans.LayerPlan l : plan.layers()) {
-            b.append("<tr><td>").append(esc(l.layer())).append("</td><td>").append(l.filterCount()).append("</td><td>")
-                    .append(l.removable().size()).append(ids(l.removable())).append("</td><td>").append(l.foldIntoNextBias().size());
-            if (!l.foldIntoNextBias().isEmpty()) {
+        b.append(".");
+        if (plan.note() != null) {
+            b.append(" ").append(esc(plan.note())).append(".");
+        }
+        b.append("</p>");
+        b.append("<table class=\"tbl plan\"><thead><tr><th>layer</th><th>filters</th><th>remove</th><th>constants folded into ")
+                .append("consumers</th><th>kept (why)</th><th>params saved</th><th>MACs saved</th></tr></thead><tbody>");
+        for (PruningPlan.LayerPlan l : plan.layers()) {
+            b.append("<tr><td>").append(esc(l.layer()));
+            if (l.residualGroup() != null) {
+                b.append("<div class=\"ids\">residual ").append(esc(l.residualGroup())).append("</div>");
+            }
+            b.append("</td><td>").append(l.filterCount()).append("</td><td>")
+                    .append(l.removable().size()).append(ids(l.removable())).append("</td><td>").append(l.folds().size())
+                    .append(folds(l.folds())).append("</td><td>").append(l.blocked().size());
+            if (!l.blocked().isEmpty()) {
                 b.append("<div class=\"ids\">");
                 int n = 0;
-                for (PruningPlans.BiasFold f : l.foldIntoNextBias()) {
-                    if (n++ == 12) {
+                for (PruningPlan.Blocked k : l.blocked()) {
+                    if (n++ == 3) {
                         b.append(" &hellip;");
                         break;
                     }
-                    b.append("#").append(f.filter()).append(": +").append(Fmt.sci(f.constantOutput())).append(" ");
+                    b.append("#").append(k.filter()).append(": ").append(esc(k.reason())).append(". ");
                 }
                 b.append("</div>");
             }
-            b.append("</td><td>").append(esc(l.nextLayer() == null ? "(dense head)" : l.nextLayer())).append("</td><td>")
-                    .append(l.paramsSaved() == null ? "?" : Fmt.thousands(l.paramsSaved())).append("</td><td>")
+            b.append("</td><td>").append(l.paramsSaved() == null ? "?" : Fmt.thousands(l.paramsSaved())).append("</td><td>")
                     .append(l.flopsSaved() == null ? "?" : Fmt.thousands(l.flopsSaved())).append("</td></tr>");
         }
-        return b.append("</tbody></table>").toString();
+        b.append("</tbody></table>");
+        for (PruningPlan.ResidualGroup g : plan.residualGroups()) {
+            b.append("<p class=\"cap\">Residual ").append(esc(g.name())).append(" (").append(esc(String.join(", ", g.members())))
+                    .append("): channels go together; ").append(g.removable().size()).append(" removable")
+                    .append(ids(g.removable())).append(folds(g.folds())).append(", ").append(g.blocked().size())
+                    .append(" kept.</p>");
+        }
+        return b.toString();
+    }
+
+    /** #filter: +constant into layer, for the first dozen folds. */
+    private static String folds(List<PruningPlan.Fold> folds) {
+        if (folds.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("<div class=\"ids\">");
+        int n = 0;
+        for (PruningPlan.Fold f : folds) {
+            for (PruningPlan.FoldTarget t : f.into()) {
+                if (n++ == 12) {
+                    return b.append(" &hellip;</div>").toString();
+                }
+                b.append("#").append(f.filter()).append(": +").append(Fmt.sci(t.constant())).append(" &rarr; ")
+                        .append(esc(t.layer())).append(" ");
+            }
+        }
+        return b.append("</div>").toString();
     }
 
     private static String ids(List<Integer> ids) {

@@ -38,7 +38,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    /** Loads the runs, fetches or computes their pruning plans and writes the report. */
+    /** Loads the runs, fetches their pruning plans from the aggregator and writes the report. */
     public static Path write(Influx influx, List<String> runIds, String api, Path out) throws java.io.IOException {
         List<HtmlReport.Input> inputs = new ArrayList<>();
         for (String id : runIds) {
@@ -46,7 +46,7 @@ public final class ReportCommand implements Callable<Integer> {
             if (run.layerHistory.isEmpty() && run.events.isEmpty()) {
                 System.err.println("report: warning: InfluxDB has nothing for run " + id);
             }
-            inputs.add(new HtmlReport.Input(run, PruningPlans.of(run, api)));
+            inputs.add(new HtmlReport.Input(run, PruningPlans.of(api, id)));
         }
         String html = HtmlReport.render(inputs, System.currentTimeMillis());
         Path abs = out.toAbsolutePath();

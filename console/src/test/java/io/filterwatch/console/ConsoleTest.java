@@ -61,24 +61,6 @@ class ConsoleTest {
     }
 
     @Test
-    void computedPruningPlanRemovesDeadFiltersAndFoldsPositiveBeta() {
-        PruningPlans.Plan plan = PruningPlans.compute(RunData.loadFull(influx, "adam-l2"));
-        assertThat(plan.source()).contains("computed");
-        assertThat(plan.step()).isEqualTo(1000);
-        PruningPlans.LayerPlan conv1 = plan.layers().get(0);
-        assertThat(conv1.removable()).isEmpty();
-        assertThat(conv1.foldIntoNextBias()).singleElement().satisfies(f -> {
-            assertThat(f.filter()).isEqualTo(7);
-            assertThat(f.constantOutput()).isEqualTo(0.25);
-        });
-        assertThat(conv1.nextLayer()).isEqualTo("conv2");
-        assertThat(plan.layers().get(1).removable()).containsExactly(0, 1, 2, 3, 4, 5);
-        assertThat(plan.layers().get(1).paramsSaved()).isEqualTo(6 * 577L);
-        assertThat(plan.layers().get(2).nextLayer()).isNull();
-        assertThat(plan.removableFilters()).isEqualTo(7);
-    }
-
-    @Test
     void reportOfOneRunHasEveryPlotAndThePlan(@TempDir Path dir) throws Exception {
         Path out = ReportCommand.write(influx, List.of("adam-l2"), "http://127.0.0.1:1", dir.resolve("r.html"));
         String html = Files.readString(out);
@@ -96,8 +78,9 @@ class ConsoleTest {
         assertThat((List<?>) conv2.get("steps")).hasSize(10);
         assertThat(conv2.get("selBins")).isEqualTo(List.of(0, 0, 0, 2, 0, 0, 0, 0, 0, 6));
         assertThat((List<?>) data.get("alerts")).hasSize(3);
-        assertThat(html).contains("layer-dead-fraction-rise").contains("computed from the latest filter_stats")
-                .contains("#7: +0.250").contains("#0 #1 #2 #3 #4 #5");
+        assertThat(html).contains("layer-dead-fraction-rise")
+                // the plan comes from the aggregator only; here it does not answer, and the report says so
+                .contains("aggregator API http://127.0.0.1:1/runs/adam-l2/pruning-plan did not answer");
     }
 
     @Test
@@ -116,10 +99,13 @@ class ConsoleTest {
     @Test
     void reportTakesThePruningPlanFromTheAggregatorWhenItAnswers(@TempDir Path dir) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] body = ("{\"runId\":\"adam-l2\",\"step\":1000,\"gammaThreshold\":0.001,\"removableFilters\":3,\"paramsSaved\":99,"
-                + "\"flopsSaved\":12345,\"layers\":[{\"layer\":\"conv2\",\"layerIndex\":1,\"filterCount\":8,\"removable\":[1,2],"
-                + "\"foldIntoNextBias\":[{\"filter\":4,\"gamma\":0.0001,\"beta\":0.5,\"constantOutput\":0.5}],\"nextLayer\":\"conv3\","
-                + "\"paramsPerFilter\":33,\"flopsPerFilter\":4115,\"paramsSaved\":99,\"flopsSaved\":12345}]}")
+        // the aggregator's PruningPlan as JSON (snapshot-protocol's record)
+        byte[] body = ("{\"runId\":\"adam-l2\",\"step\":1000,\"gammaThreshold\":0.001,\"topologyVersion\":1,"
+                + "\"removableFilters\":3,\"paramsSaved\":99,\"flopsSaved\":12345,\"headParamsSaved\":0,\"headFlopsSaved\":0,"
+                + "\"layers\":[{\"layer\":\"conv2\",\"layerIndex\":1,\"filterCount\":8,\"removable\":[1,2,4],"
+                + "\"folds\":[{\"filter\":4,\"into\":[{\"layer\":\"conv3\",\"parameter\":\"bn.runningMean\",\"constant\":0.5}]}],"
+                + "\"blocked\":[{\"filter\":6,\"reason\":\"conv2 emits the constant 0.3 into conv3 (3x3, padding 1)\"}],"
+                + "\"paramsSaved\":99,\"flopsSaved\":12345}],\"residualGroups\":[]}")
                 .getBytes(StandardCharsets.UTF_8);
         server.createContext("/runs/adam-l2/pruning-plan", ex -> {
             ex.getResponseHeaders().add("Content-Type", "application/json");
@@ -133,7 +119,8 @@ class ConsoleTest {
             String html = Files.readString(ReportCommand.write(influx, List.of("adam-l2"), api, dir.resolve("api.html")));
             assertThat(html).contains("Source: aggregator API " + api + "/runs/adam-l2/pruning-plan")
                     .contains("<b>3 filters</b> can go, saving 99 parameters and 12,345 multiply-adds")
-                    .contains("#4: +0.500");
+                    .contains("#4: +0.500 &rarr; conv3").contains("#1 #2 #4")
+                    .contains("#6: conv2 emits the constant 0.3 into conv3 (3x3, padding 1)");
         } finally {
             server.stop(0);
         }

@@ -53,6 +53,28 @@ public final class PruningRule {
     }
 
     /**
+     * The value a filter emits at every position of every sample, or null when its output is not a
+     * constant: what a pruning plan may remove (0) or remove with a fold (any other value).
+     * <ul>
+     * <li>With a ReLU of its own ({@code relu}): 0 when dead by the activation test (zero on every training
+     *     sample); else ReLU(beta) when |gamma| &lt; {@link #DEAD_GAMMA} (gamma * x-hat taken as 0).</li>
+     * <li>Without (its BN output joins a residual sum): beta when |gamma| &lt; {@link #DEAD_GAMMA}, of either
+     *     sign, since no ReLU clips it before the sum. Dead by activation alone is not constant: the BN
+     *     output is only known to be &lt;= 1e-12, and it still subtracts from the sum (docs/metrics.md,
+     *     "Residual sums").</li>
+     * </ul>
+     */
+    public static Double constantOutput(boolean deadByActivation, double gamma, double beta, boolean relu) {
+        if (relu) {
+            if (deadByActivation) {
+                return 0.0;
+            }
+            return deadByScale(gamma) ? foldedConstant(beta) : null;
+        }
+        return deadByScale(gamma) ? beta : null;
+    }
+
+    /**
      * ReLU(beta): the value a {@link Action#FOLD_INTO_NEXT_BIAS} filter emits at every position, to add
      * (through the next layer's weights) to that layer's bias. Independent of gamma: the rule treats
      * gamma * x-hat as 0 once |gamma| is below the threshold.

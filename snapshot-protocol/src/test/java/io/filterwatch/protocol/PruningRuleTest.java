@@ -78,4 +78,17 @@ class PruningRuleTest {
         assertThat(PruningRule.action(false, JUST_BELOW, Double.NaN)).isEqualTo(FOLD_INTO_NEXT_BIAS);
         assertThat(PruningRule.foldedConstant(Double.NaN)).isNaN();
     }
+
+    @Test
+    void constantOutputDependsOnWhetherTheLayerHasItsOwnRelu() {
+        // with a ReLU: dead by activation is 0; a tiny gamma gives ReLU(beta)
+        assertThat(PruningRule.constantOutput(true, 0.8, 0.3, true)).isEqualTo(0.0);
+        assertThat(PruningRule.constantOutput(false, JUST_BELOW, 0.25, true)).isEqualTo(0.25);
+        assertThat(PruningRule.constantOutput(false, JUST_BELOW, -0.2, true)).isEqualTo(0.0);
+        assertThat(PruningRule.constantOutput(false, JUST_ABOVE, -0.2, true)).isNull();
+        // without (a residual-sum input): beta itself, of either sign; dead by activation alone is not constant
+        assertThat(PruningRule.constantOutput(false, JUST_BELOW, -0.2, false)).isEqualTo(-0.2);
+        assertThat(PruningRule.constantOutput(true, 0.8, -0.2, false)).isNull();
+        assertThat(PruningRule.constantOutput(true, JUST_BELOW, 0.1, false)).isEqualTo(0.1);
+    }
 }

@@ -15,11 +15,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.filterwatch.aggregator.AggregatorService;
-import io.filterwatch.aggregator.runs.PruningPlan;
 import io.filterwatch.aggregator.runs.PruningPlanner;
 import io.filterwatch.aggregator.runs.RunState;
 import io.filterwatch.protocol.Alert;
 import io.filterwatch.protocol.FilterStat;
+import io.filterwatch.protocol.PruningPlan;
 
 /**
  * Runs, their sparsity and their alerts, served from the in-memory state the pipeline rebuilds from
@@ -63,8 +63,9 @@ public class RunResource {
 
     @GET
     @Path("/{id}/pruning-plan")
-    @Operation(summary = "Per layer: removable filters, parameters and FLOPs saved, and the filters whose constant "
-            + "ReLU(beta) must be folded into the next layer's bias")
+    @Operation(summary = "What can be cut exactly: per layer the removable filters, the constants to fold into their "
+            + "consumers (from the run's topology), residual groups removable only together, blocked filters and why, "
+            + "parameters and FLOPs saved, each weight once")
     public PruningPlan pruningPlan(@PathParam("id") String id) {
         return PruningPlanner.plan(find(id));
     }

@@ -18,9 +18,6 @@ public final class LayerState {
     private final Map<Integer, FilterStat> filters = new ConcurrentHashMap<>();
     private volatile LayerStat latest;
     private volatile int layerIndex = Integer.MAX_VALUE;
-    // Per-filter cost, learnt from a summary with dead filters: all filters of a conv layer cost the same.
-    private volatile Long paramsPerFilter;
-    private volatile Long flopsPerFilter;
 
     LayerState(String name) {
         this.name = name;
@@ -32,10 +29,6 @@ public final class LayerState {
             latest = s;
         }
         layerIndex = s.layerIndex();
-        if (s.dead() > 0) {
-            paramsPerFilter = s.deadParams() / s.dead();
-            flopsPerFilter = s.deadFlops() / s.dead();
-        }
     }
 
     void onFilterStat(FilterStat s) {
@@ -59,13 +52,5 @@ public final class LayerState {
         List<FilterStat> list = new ArrayList<>(filters.values());
         list.sort(Comparator.comparingInt(FilterStat::filter));
         return list;
-    }
-
-    public Long paramsPerFilter() {
-        return paramsPerFilter;
-    }
-
-    public Long flopsPerFilter() {
-        return flopsPerFilter;
     }
 }

@@ -12,6 +12,7 @@ import io.filterwatch.protocol.Alert;
 import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.RunEvent;
+import io.filterwatch.protocol.RunTopology;
 
 /** What the aggregator knows about one run: latest layer summaries, latest stats per filter, events, alerts. */
 public final class RunState {
@@ -19,6 +20,8 @@ public final class RunState {
     private final Map<String, LayerState> layers = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Alert> alerts = new LinkedHashMap<>();
     private volatile RunEvent lastEvent;
+    /** The network's graph from the STARTED event (the latest one that carried it), for the pruning plan. */
+    private volatile RunTopology topology;
     private volatile RunStats latestStats;
     private volatile Double lastLoss;
     private volatile Double lastAccuracy;
@@ -46,6 +49,9 @@ public final class RunState {
     void onRunEvent(RunEvent e) {
         if (lastEvent == null || e.step() >= lastEvent.step()) {
             lastEvent = e;
+        }
+        if (e.topology() != null) {
+            topology = e.topology();
         }
         if (e.loss() != null) {
             lastLoss = e.loss();
@@ -117,6 +123,11 @@ public final class RunState {
     public Map<String, String> config() {
         RunEvent e = lastEvent;
         return e == null || e.config() == null ? Map.of() : e.config();
+    }
+
+    /** The run's topology as published, whatever its version (null when the trainer sent none). */
+    public RunTopology topology() {
+        return topology;
     }
 
     public RunStats latestStats() {

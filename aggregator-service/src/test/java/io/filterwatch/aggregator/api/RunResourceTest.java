@@ -25,6 +25,7 @@ import io.filterwatch.aggregator.pipeline.RecordDecoder;
 import io.filterwatch.protocol.FilterState;
 import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.RunEvent;
+import io.filterwatch.protocol.RunTopology;
 import io.filterwatch.protocol.Topics;
 import io.filterwatch.testing.InfluxDbResource;
 import io.filterwatch.testing.KafkaBrokerResource;
@@ -39,6 +40,14 @@ import io.quarkus.test.junit.QuarkusTest;
 class RunResourceTest {
     private static final String RUN = "api-run";
     private static boolean sent;
+    /**
+     * As a trainer publishes it with STARTED: conv1 (3x3, padding 1, 1 -> 32 channels, 28 x 28, ReLU) feeds conv2
+     * (1x1, no padding, 32 -> 64, 28 x 28, ReLU), which feeds the 10-class head.
+     */
+    private static final RunTopology TOPOLOGY = new RunTopology(RunTopology.VERSION, "two-conv", List.of(
+            new RunTopology.Layer("conv1", 0, RunTopology.INPUT, 32, 1, 3, 1, 1, 28, 28, true),
+            new RunTopology.Layer("conv2", 1, "conv1", 64, 32, 1, 1, 0, 28, 28, true)),
+            List.of(), new RunTopology.Head("conv2", 10));
 
     @BeforeEach
     void sendOnce() throws Exception {
@@ -49,7 +58,10 @@ class RunResourceTest {
         Properties p = new Properties();
         p.put("bootstrap.servers", KafkaBrokerResource.shared().bootstrapServers());
         List<ProducerRecord<String, String>> records = new ArrayList<>();
-        records.add(new ProducerRecord<>(Topics.RUNS, RUN, json.writeValueAsString(TestData.event(RUN, RunEvent.Type.STARTED, 0, null, null))));
+        RunEvent started = TestData.event(RUN, RunEvent.Type.STARTED, 0, null, null);
+        records.add(new ProducerRecord<>(Topics.RUNS, RUN, json.writeValueAsString(new RunEvent(started.runId(), started.type(),
+                started.step(), started.epoch(), started.wallClockMillis(), null, null, started.message(), started.config(),
+                TOPOLOGY))));
         for (long step = 100; step <= 300; step += 100) {
             // conv1: 4 of 32 dead (2 by activation + the tiny-gamma ones below), conv2: none
             LayerStat conv1 = TestData.layer(RUN, "conv1", 0, step, 32, step == 300 ? 4 : 2);
@@ -110,17 +122,30 @@ class RunResourceTest {
         given().get("/runs/" + RUN + "/alerts").then().statusCode(200);
     }
 
+    /**
+     * conv1 #0, #1 dead by activation and #2 (tiny gamma, beta -0.05: ReLU gives 0) are removed as they are;
+     * #3 (tiny gamma, beta 0.25) emits 0.25 into conv2, a 1x1 conv without padding: folded into conv2's BN
+     * running mean, exact, so it goes too. By hand: conv1 loses 4 filters of 9 x 1 weights + gamma and beta:
+     * 4 x 9 + 8 = 44 parameters, 9 x 784 x 4 = 28,224 MACs; conv2 loses 4 input channels of its 64 1x1 filters:
+     * 256 parameters, 784 x 256 = 200,704 MACs. Total 300 and 228,928.
+     */
     @Test
-    void pruningPlanSeparatesRemovableFromBiasFolds() {
+    void pruningPlanUsesTheTopologyOfTheStartedEvent() {
         given().get("/runs/" + RUN + "/pruning-plan").then().statusCode(200)
-                .body("layers[0].removable", equalTo(List.of(0, 1, 2)))
-                .body("layers[0].foldIntoNextBias", hasSize(1))
-                .body("layers[0].foldIntoNextBias[0].filter", is(3))
-                .body("layers[0].foldIntoNextBias[0].constantOutput", equalTo(0.25f))
-                .body("layers[0].nextLayer", is("conv2"))
-                // TestData: 1,000 params and 50,000 FLOPs per dead filter
-                .body("layers[0].paramsSaved", is(4000))
-                .body("layers[0].flopsSaved", is(200000))
+                .body("topologyVersion", is(1))
+                .body("layers[0].removable", equalTo(List.of(0, 1, 2, 3)))
+                .body("layers[0].folds", hasSize(1))
+                .body("layers[0].folds[0].filter", is(3))
+                .body("layers[0].folds[0].into[0].layer", is("conv2"))
+                .body("layers[0].folds[0].into[0].parameter", is("bn.runningMean"))
+                .body("layers[0].folds[0].into[0].constant", equalTo(0.25f))
+                .body("layers[0].paramsSaved", is(44))
+                .body("layers[0].flopsSaved", is(28224))
+                .body("layers[1].removable", hasSize(0))
+                .body("layers[1].paramsSaved", is(256))
+                .body("layers[1].flopsSaved", is(200704))
+                .body("paramsSaved", is(300))
+                .body("flopsSaved", is(228928))
                 .body("removableFilters", is(4));
     }
 

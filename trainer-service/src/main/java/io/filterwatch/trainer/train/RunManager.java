@@ -2,8 +2,10 @@ package io.filterwatch.trainer.train;
 
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.RunEvent;
+import io.filterwatch.protocol.RunTopology;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.config.TrainerSettings;
+import io.filterwatch.trainer.model.ModelTopology;
 import io.filterwatch.trainer.publish.RunEventPublisher;
 import io.filterwatch.trainer.publish.SnapshotPublisher;
 import io.micrometer.core.instrument.Counter;
@@ -130,7 +132,8 @@ public class RunManager {
     private void execute(Tracked t) {
         RunConfig c = t.session.config();
         long start = System.currentTimeMillis();
-        events.publish(event(c, RunEvent.Type.STARTED, 0, 0, null, null, "started", configMap(c)));
+        events.publish(new RunEvent(c.runId(), RunEvent.Type.STARTED, 0, 0, System.currentTimeMillis(), null, null,
+                "started", configMap(c), topology(c)));
         LOG.infof("run %s started: %s on %s, %s lr %s l2 %s wd %s, batch %d", c.runId(), c.model(), c.dataset(),
                 c.optimizer().wireName(), c.learningRate(), c.l2(), c.weightDecay(), c.batchSize());
         try {
@@ -149,6 +152,19 @@ public class RunManager {
             events.publish(event(c, RunEvent.Type.FAILED, p.step(), p.epoch(), p.lastLoss(), p.epochAccuracy(),
                     message, null));
             LOG.errorf(e, "run %s failed at step %d", c.runId(), p.step());
+        }
+    }
+
+    /**
+     * The graph the pruning plan needs, once per run with STARTED (docs/protocol.md, "Run topology"); a run
+     * whose topology cannot be read still trains: its plan then says it has none.
+     */
+    private static RunTopology topology(RunConfig c) {
+        try {
+            return ModelTopology.of(c);
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: no topology for %s, the pruning plan will have none: %s", c.runId(), c.model(), e);
+            return null;
         }
     }
 
