@@ -69,7 +69,7 @@ public class AggregatorService {
         webhooks = new WebhookNotifier(webhookSettings(config.webhooks()), json, meters);
         PipelineSettings settings = new PipelineSettings(kafka, config.groupId(), PipelineSettings.INPUT_TOPICS, Topics.ALERTS,
                 config.maxPollRecords(), config.pollTimeout());
-        pipeline = new AggregatorPipeline(settings, sink, new StreamProcessor(registry, new AlertEngine(alertSettings(config.alerts()))),
+        pipeline = new AggregatorPipeline(settings, sink, new StreamProcessor(registry, new AlertEngine(AlertSettings.of(config.alerts()))),
                 publisher, webhooks, new RecordDecoder(json), meters);
         pipeline.start();
     }
@@ -117,16 +117,6 @@ public class AggregatorService {
     static InfluxSettings influxSettings(InfluxConfig c) {
         return new InfluxSettings(c.url(), c.database(), c.username(), c.password(), c.batchSize(), c.initialBackoff(),
                 c.maxBackoff(), c.timeout(), c.createDatabase());
-    }
-
-    static AlertSettings alertSettings(AggregatorConfig.Alerts a) {
-        return new AlertSettings(a.clearEvaluations(),
-                a.rise().enabled(), a.rise().points(), a.rise().withinSteps(), a.rise().resolvePoints(),
-                a.runDead().enabled(), a.runDead().fraction(), a.runDead().resolveFraction(),
-                a.layerDeadEnabled(),
-                a.nonFinite().enabled(), a.nonFinite().probeRules(),
-                a.atRisk().enabled(), a.atRisk().dyingFraction(), a.atRisk().resolveDyingFraction(), a.atRisk().gammaDominance(),
-                a.atRisk().adaptiveOptimizers());
     }
 
     static WebhookSettings webhookSettings(AggregatorConfig.Webhooks w) {

@@ -1,5 +1,6 @@
 package io.filterwatch.console;
 
+import io.filterwatch.protocol.AlertRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -78,7 +79,7 @@ class ConsoleTest {
         assertThat((List<?>) conv2.get("steps")).hasSize(10);
         assertThat(conv2.get("selBins")).isEqualTo(List.of(0, 0, 0, 2, 0, 0, 0, 0, 0, 6));
         assertThat((List<?>) data.get("alerts")).hasSize(3);
-        assertThat(html).contains("layer-dead-fraction-rise")
+        assertThat(html).contains(AlertRule.LAYER_DEAD_FRACTION.ruleName())
                 // the plan comes from the aggregator only; here it does not answer, and the report says so
                 .contains("aggregator API http://127.0.0.1:1/runs/adam-l2/pruning-plan did not answer");
     }
@@ -139,8 +140,8 @@ class ConsoleTest {
         assertThat(plain).containsPattern("conv3 +16  ={16} +16 +0 +0 +0 +0\\.0%");
         assertThat(plain).contains("all 32 filters: 26 alive, 0 dying, 0 silent, 6 dead (18.8%)");
         assertThat(plain).contains("alerts: 1 firing, 1 resolved")
-                .contains("FIRING   step 600 warning layer-dead-fraction-rise [conv2]: Layer conv2 of run adam-l2")
-                .contains("RESOLVED step 900 warning at-risk [conv2]");
+                .contains("FIRING   step 600 warning " + AlertRule.LAYER_DEAD_FRACTION.ruleName() + " [conv2]: Layer conv2 of run adam-l2")
+                .contains("RESOLVED step 900 warning " + AlertRule.AT_RISK.ruleName() + " [conv2]");
 
         String ansi = new WatchFrame(true, 16).render(List.of(run), Map.of(), SyntheticRun.T0);
         assertThat(ansi).contains(WatchFrame.GREEN + "\u2588\u2588\u2588\u2588" + WatchFrame.YELLOW + WatchFrame.RED

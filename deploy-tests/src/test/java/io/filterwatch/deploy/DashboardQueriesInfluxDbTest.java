@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.filterwatch.protocol.AlertRule;
 import io.filterwatch.testing.LocalInfluxDb;
 
 /**
@@ -85,10 +86,19 @@ class DashboardQueriesInfluxDbTest {
                     .addField("step", 0L).addField("epoch", 0L).addField("message", "run started").build());
         }
         long tAlert = t0.plus(10, ChronoUnit.MINUTES).toEpochMilli();
-        batch.point(alert(RUN, "layer-dead-fraction-rise", "WARNING", LAYER, "FIRING", tAlert, 1100));
-        batch.point(alert(RUN, "run-dead-fraction", "CRITICAL", "-", "FIRING", tAlert + 1, 1100));
-        batch.point(alert(OTHER_RUN, "at-risk", "WARNING", OTHER_LAYER, "FIRING", tAlert, 1100));
-        batch.point(alert(OTHER_RUN, "at-risk", "WARNING", OTHER_LAYER, "RESOLVED", tAlert + 60_000, 1200));
+        batch.point(alert(RUN, AlertRule.LAYER_DEAD_FRACTION.ruleName(), "WARNING", LAYER, "FIRING", tAlert, 1100));
+        batch.point(alert(RUN, AlertRule.RUN_DEAD_FRACTION.ruleName(), "CRITICAL", "-", "FIRING", tAlert + 1, 1100));
+        batch.point(alert(OTHER_RUN, AlertRule.AT_RISK.ruleName(), "WARNING", OTHER_LAYER, "FIRING", tAlert, 1100));
+        batch.point(alert(OTHER_RUN, AlertRule.AT_RISK.ruleName(), "WARNING", OTHER_LAYER, "RESOLVED", tAlert + 60_000, 1200));
+        // one resolved episode of every other rule, so each Grafana rule's query has its rule's episodes to read
+        int k = 2;
+        for (AlertRule r : AlertRule.values()) {
+            if (r != AlertRule.LAYER_DEAD_FRACTION && r != AlertRule.RUN_DEAD_FRACTION && r != AlertRule.AT_RISK) {
+                String layer = r == AlertRule.RUN_SILENT || r == AlertRule.RUN_LOST ? "-" : OTHER_LAYER;
+                batch.point(alert(OTHER_RUN, r.ruleName(), r.severity().name(), layer, "FIRING", tAlert + k++, 1100));
+                batch.point(alert(OTHER_RUN, r.ruleName(), r.severity().name(), layer, "RESOLVED", tAlert + 60_000 + k++, 1300));
+            }
+        }
         client.write(batch);
     }
 
@@ -154,7 +164,8 @@ class DashboardQueriesInfluxDbTest {
         for (QueryResult.Series s : r.getResults().get(0).getSeries()) {
             rules.add(s.getTags().get("run") + "/" + s.getTags().get("rule"));
         }
-        assertThat(rules).containsExactlyInAnyOrder(RUN + "/layer-dead-fraction-rise", RUN + "/run-dead-fraction");
+        assertThat(rules).containsExactlyInAnyOrder(RUN + "/" + AlertRule.LAYER_DEAD_FRACTION.ruleName(),
+                RUN + "/" + AlertRule.RUN_DEAD_FRACTION.ruleName());
     }
 
     static Point layerStat(String run, String layer, String optimizer, long t, long step, int filters, int dead, int dying, int i) {

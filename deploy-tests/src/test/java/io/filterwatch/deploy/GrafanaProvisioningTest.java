@@ -21,8 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Grafana as code: every provisioning file and dashboard under grafana/ parses and is consistent. */
 class GrafanaProvisioningTest {
-    static final Set<String> AGGREGATOR_RULES = Set.of(
-            "layer-dead-fraction-rise", "run-dead-fraction", "layer-dead", "non-finite", "at-risk");
+    /** The aggregator's rules, from their one home in snapshot-protocol. */
+    static final Set<String> AGGREGATOR_RULES = java.util.Arrays.stream(io.filterwatch.protocol.AlertRule.values())
+            .map(io.filterwatch.protocol.AlertRule::ruleName).collect(Collectors.toSet());
     static final Set<String> RUN_EVENT_TYPES = Set.of("STARTED", "EPOCH_END", "FINISHED", "FAILED", "STOPPED");
     static final Set<String> CONTACT_POINT_TYPES_WITH_URL = Set.of("webhook", "slack", "alertmanager", "discord", "teams", "googlechat");
 
@@ -373,40 +374,33 @@ class GrafanaProvisioningTest {
         assertThat(rules).as("one Grafana rule per aggregator rule").isEqualTo(AGGREGATOR_RULES);
     }
 
+    /**
+     * Grafana evaluates no rule of its own: each of its rules reads the aggregator's episodes of one
+     * aggregator rule from the alerts measurement, fires while the latest transition is FIRING, and
+     * carries that rule's severity for routing. No threshold is duplicated here.
+     */
     @Test
-    void alertThresholdsEqualTheAggregatorDefaults() {
-        Path props = root.resolve("aggregator-service/src/main/resources/application.properties");
-        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(props), "aggregator-service has no application.properties yet");
-        Map<String, Double> p = new HashMap<>();
-        for (String line : Files2.read(props).split("\n")) {
-            Matcher m = Pattern.compile("^(aggregator\\.alerts\\.[a-z.-]+)=([0-9.]+)\\s*$").matcher(line.strip());
-            if (m.matches()) {
-                p.put(m.group(1), Double.parseDouble(m.group(2)));
-            }
-        }
-        Assumptions.assumeTrue(p.containsKey("aggregator.alerts.run-dead.fraction"), "aggregator.alerts.* not configured yet");
-        Map<String, List<Double>> expected = new HashMap<>();
-        expected.put("layer-dead-fraction-rise", List.of(p.get("aggregator.alerts.rise.points") / 100.0));
-        expected.put("run-dead-fraction", List.of(p.get("aggregator.alerts.run-dead.fraction")));
-        expected.put("layer-dead", List.of(1.0));
-        expected.put("non-finite", List.of(0.0));
-        expected.put("at-risk", List.of(p.get("aggregator.alerts.at-risk.dying-fraction"), p.get("aggregator.alerts.at-risk.gamma-dominance")));
+    void alertRulesReadTheAggregatorsEpisodes() {
         for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
             for (JsonNode group : Files2.yaml(f).path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
                     String name = rule.path("labels").path("filterwatch_rule").asText();
-                    String condition = rule.path("condition").asText();
-                    List<Double> numbers = new ArrayList<>();
+                    io.filterwatch.protocol.AlertRule r = io.filterwatch.protocol.AlertRule.byName(name).orElseThrow();
+                    assertThat(rule.path("labels").path("severity").asText()).as(name + " severity")
+                            .isEqualTo(r.severity().name().toLowerCase(java.util.Locale.ROOT));
+                    List<String> queries = new ArrayList<>();
                     for (JsonNode d : rule.path("data")) {
-                        if (d.path("refId").asText().equals(condition)) {
-                            Matcher m = Pattern.compile("(?<![$A-Za-z])([0-9]+(?:\\.[0-9]+)?)").matcher(d.path("model").path("expression").asText());
-                            while (m.find()) {
-                                numbers.add(Double.parseDouble(m.group(1)));
-                            }
+                        if (!"__expr__".equals(d.path("datasourceUid").asText())) {
+                            queries.add(d.path("model").path("query").asText());
+                        } else if (d.path("refId").asText().equals(rule.path("condition").asText())) {
+                            assertThat(d.path("model").path("expression").asText()).as(name + " condition: an open episode")
+                                    .isEqualTo("$B > 0");
                         }
                     }
-                    assertThat(numbers).as("thresholds of " + name).usingComparatorForType(
-                            (a, b) -> Math.abs(a - b) < 1e-9 ? 0 : Double.compare(a, b), Double.class).isEqualTo(expected.get(name));
+                    assertThat(queries).as(name + " queries").hasSize(1);
+                    assertThat(queries.get(0)).as(name + " reads its own episodes")
+                            .contains("FROM \"alerts\"").contains("last(\"firing\")").contains("\"rule\" = '" + name + "'")
+                            .contains("GROUP BY \"run\", \"layer\"");
                 }
             }
         }

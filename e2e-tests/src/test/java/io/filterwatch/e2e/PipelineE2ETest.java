@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.imageio.ImageIO;
 
@@ -36,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.filterwatch.console.Influx;
 import io.filterwatch.console.ReportCommand;
 import io.filterwatch.deploy.DashboardQueries;
+import io.filterwatch.protocol.AlertRule;
 import io.filterwatch.trainer.data.DatasetKind;
 import io.filterwatch.trainer.data.Datasets;
 import io.filterwatch.trainer.data.TrainingData;
@@ -71,9 +73,10 @@ class PipelineE2ETest {
     static final int SNAPSHOT_INTERVAL = 50;
     /** The probe's activation-test window in samples (the service's default is 50,000 or one epoch). */
     static final int WINDOW = Integer.getInteger("fw.e2e.window", 6400);
-    /** A collapse alert must fire within this many steps of the first dead filter (the rise rule's 500-step window, plus one snapshot). */
+    /** A collapse alert must fire within this many steps of the first dead filter (bound kept from the old rise rule: 500 steps plus one snapshot). */
     static final long ALERT_BOUND_STEPS = 500 + SNAPSHOT_INTERVAL;
-    static final Set<String> COLLAPSE_RULES = Set.of("layer-dead-fraction-rise", "run-dead-fraction", "layer-dead");
+    static final Set<String> COLLAPSE_RULES = AlertRule.collapseRules().stream().map(AlertRule::ruleName)
+            .collect(Collectors.toSet());
     /**
      * The last FREEZE_STEPS steps run at lr x 1e-6 (STEP schedule), i.e. on the final weights: the probe's
      * activation window (WINDOW samples = 100 steps of 64) then judges the same model the ground truth
