@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.filterwatch.testing.Prerequisites;
 
 /**
  * docker-compose.yml: validated by docker-compose itself where installed (no engine needed for
@@ -29,7 +29,7 @@ class DockerComposeTest {
     @Test
     void dockerComposeConfigQuietPasses() {
         Optional<Path> bin = Tools.find("docker-compose");
-        Assumptions.assumeTrue(bin.isPresent(), INSTALL_HINT);
+        Prerequisites.require(bin.isPresent(), INSTALL_HINT);
         Tools.Result r = Tools.run(root, cleanEnv(), 120, List.of(bin.get().toString(), "-f", "docker-compose.yml", "config", "-q"));
         assertThat(r.exitCode()).as("docker-compose config -q:\n" + r.stderr() + r.stdout()).isZero();
         // the gpu profile is valid too

@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,6 +38,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.filterwatch.testing.Prerequisites;
 
 /**
  * Renders k8s/base and every overlay under k8s/overlays with {@code kubectl kustomize} (or
@@ -94,7 +94,7 @@ class KustomizeOverlaysTest {
     void render() throws Exception {
         Optional<Path> kubectl = Tools.find("kubectl");
         Optional<Path> kustomize = Tools.find("kustomize");
-        Assumptions.assumeTrue(kubectl.isPresent() || kustomize.isPresent(), INSTALL_HINT);
+        Prerequisites.require(kubectl.isPresent() || kustomize.isPresent(), INSTALL_HINT);
         List<Path> stackDirs = new ArrayList<>();
         stackDirs.add(root.resolve("k8s/base"));
         try (Stream<Path> s = Files.list(root.resolve("k8s/overlays"))) {
@@ -783,7 +783,7 @@ class KustomizeOverlaysTest {
         if (java.isEmpty() && "true".equals(System.getenv("CI"))) {
             throw new AssertionError(Jdk21.HINT);
         }
-        Assumptions.assumeTrue(java.isPresent(), Jdk21.HINT);
+        Prerequisites.require(java.isPresent(), Jdk21.HINT);
         com.fasterxml.jackson.databind.node.ArrayNode items = Files2.JSON.createArrayNode();
         objects.forEach((id, o) -> items.addObject().put("id", id).set("object", o));
         Path in = Files.createTempFile("strimzi-objects-", ".json");

@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
 
 import io.filterwatch.aggregator.alert.AlertPublisher;
 import io.filterwatch.aggregator.alert.WebhookNotifier;
-import io.filterwatch.aggregator.sink.Backoff;
+import io.filterwatch.protocol.Backoff;
 import io.filterwatch.aggregator.sink.InfluxSink;
 import io.filterwatch.protocol.KafkaConnectionWatch;
 import io.micrometer.core.instrument.Counter;

@@ -1,8 +1,12 @@
-package io.filterwatch.aggregator.sink;
+package io.filterwatch.protocol;
 
 import java.time.Duration;
 
-/** Exponential backoff without jitter (one writer per instance, nothing to de-synchronise), capped. */
+/**
+ * Exponential backoff, capped, without jitter: every user is one loop per instance (the aggregator's
+ * InfluxDB writes and webhook deliveries, the probe's consumer-loop restarts), nothing to
+ * de-synchronise. The one backoff of FilterWatch; Kafka clients keep their own reconnect backoff.
+ */
 public final class Backoff {
     private final long initialMillis;
     private final long maxMillis;
