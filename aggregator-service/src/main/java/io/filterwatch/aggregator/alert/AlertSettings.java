@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.filterwatch.aggregator.AggregatorConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -68,29 +69,11 @@ public record AlertSettings(
         }
         AggregatorConfig config = new SmallRyeConfigBuilder()
                 .withMapping(AggregatorConfig.class)
-                .withConverter(Duration.class, 200, AlertSettings::duration)
+                .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(properties, "overrides", 500))
                 .build()
                 .getConfigMapping(AggregatorConfig.class);
         return of(config.alerts());
-    }
-
-    /** Quarkus' duration syntax ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 24h}, or ISO-8601), without Quarkus. */
-    static Duration duration(String value) {
-        String v = value.trim();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(v);
-        if (!m.matches()) {
-            return Duration.parse(v);
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofSeconds(n);
-        };
     }
 
     private static java.util.Set<String> knownNames() {
