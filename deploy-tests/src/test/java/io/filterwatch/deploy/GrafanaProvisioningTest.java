@@ -298,7 +298,8 @@ class GrafanaProvisioningTest {
         assertThat(problems).isEmpty();
         Set<String> measurements = DashboardQueries.all(root).stream()
                 .flatMap(q -> q.measurements().stream()).collect(Collectors.toSet());
-        assertThat(measurements).as("every measurement is shown somewhere").containsAll(InfluxSchema.MEASUREMENTS.stream().map(InfluxSchema.Measurement::name).toList());
+        assertThat(measurements).as("every measurement is shown somewhere")
+                .containsAll(InfluxSchema.MEASUREMENTS.stream().map(InfluxSchema.Measurement::name).toList());
     }
 
     @Test
