@@ -13,7 +13,15 @@ import org.influxdb.dto.QueryResult;
 
 import okhttp3.OkHttpClient;
 
-/** A thin InfluxQL reader over the {@code filterwatch} database: every result row as a map, times in epoch millis. */
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Field;
+import io.filterwatch.protocol.influx.InfluxSchema.Measurement;
+import io.filterwatch.protocol.influx.InfluxSchema.Tag;
+
+/**
+ * A thin InfluxQL reader over FilterWatch's database (names: {@link InfluxSchema}): every result row
+ * as a map, times in epoch millis.
+ */
 public final class Influx implements AutoCloseable {
 
     /** One result row: column name to value (numbers are Doubles, "time" is epoch millis), plus the series' tags. */
@@ -68,6 +76,30 @@ public final class Influx implements AutoCloseable {
 
         public long time() {
             return lng("time");
+        }
+
+        public String str(Tag tag) {
+            return str(tag.name());
+        }
+
+        public String str(Field field) {
+            return str(field.name());
+        }
+
+        public double num(Field field) {
+            return num(field.name());
+        }
+
+        public long lng(Field field) {
+            return lng(field.name());
+        }
+
+        public int integer(Field field) {
+            return integer(field.name());
+        }
+
+        public boolean has(Field field) {
+            return has(field.name());
         }
 
         public Map<String, Object> asMap() {
@@ -143,6 +175,11 @@ public final class Influx implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** {@code SELECT * FROM <measurement> WHERE run = '<runId>'}: every column of one run's points. */
+    public static String selectRun(Measurement measurement, String runId) {
+        return "SELECT * FROM " + measurement.name() + " WHERE " + InfluxSchema.Tags.RUN.name() + " = " + literal(runId);
     }
 
     /** An InfluxQL string literal. */

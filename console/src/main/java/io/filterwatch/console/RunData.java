@@ -9,10 +9,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.filterwatch.console.Influx.Row;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
 /**
- * What InfluxDB holds about one run (the aggregator's schema: layer_stats, filter_stats, run_stats,
- * run_events, alerts), loaded in full for a report or just the latest points for the live view.
+ * What InfluxDB holds about one run (the aggregator's schema, {@link InfluxSchema}: layer_stats,
+ * filter_stats, run_stats, run_events, alerts), loaded in full for a report or just the latest
+ * points for the live view.
  */
 public final class RunData {
 
@@ -39,33 +43,31 @@ public final class RunData {
 
     /** Everything for a report. */
     public static RunData loadFull(Influx influx, String runId) {
-        String run = Influx.literal(runId);
-        List<Row> layers = influx.query("SELECT * FROM layer_stats WHERE run = " + run + " ORDER BY time ASC");
-        List<Row> runStats = influx.query("SELECT * FROM run_stats WHERE run = " + run + " ORDER BY time ASC");
-        List<Row> events = influx.query("SELECT * FROM run_events WHERE run = " + run + " ORDER BY time ASC");
-        List<Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + run + " ORDER BY time ASC");
-        List<Row> filters = influx.query("SELECT * FROM filter_stats WHERE run = " + run
-                + " GROUP BY layer, filter ORDER BY time DESC LIMIT 1");
+        List<Row> layers = influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, runId) + " ORDER BY time ASC");
+        List<Row> runStats = influx.query(Influx.selectRun(InfluxSchema.RUN_STATS, runId) + " ORDER BY time ASC");
+        List<Row> events = influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, runId) + " ORDER BY time ASC");
+        List<Row> alerts = influx.query(Influx.selectRun(InfluxSchema.ALERTS, runId) + " ORDER BY time ASC");
+        List<Row> filters = influx.query(Influx.selectRun(InfluxSchema.FILTER_STATS, runId)
+                + " GROUP BY " + Tags.LAYER.name() + ", " + Tags.FILTER.name() + " ORDER BY time DESC LIMIT 1");
         return new RunData(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
     }
 
     /** The latest point of every layer, the run's events and alerts: what one frame of the live view needs. */
     public static RunData loadLatest(Influx influx, String runId) {
-        String run = Influx.literal(runId);
-        List<Row> layers = influx.query("SELECT * FROM layer_stats WHERE run = " + run
-                + " GROUP BY layer ORDER BY time DESC LIMIT 1");
-        List<Row> runStats = influx.query("SELECT * FROM run_stats WHERE run = " + run + " ORDER BY time DESC LIMIT 1");
-        List<Row> events = influx.query("SELECT * FROM run_events WHERE run = " + run + " ORDER BY time ASC");
-        List<Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + run + " ORDER BY time ASC");
+        List<Row> layers = influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, runId)
+                + " GROUP BY " + Tags.LAYER.name() + " ORDER BY time DESC LIMIT 1");
+        List<Row> runStats = influx.query(Influx.selectRun(InfluxSchema.RUN_STATS, runId) + " ORDER BY time DESC LIMIT 1");
+        List<Row> events = influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, runId) + " ORDER BY time ASC");
+        List<Row> alerts = influx.query(Influx.selectRun(InfluxSchema.ALERTS, runId) + " ORDER BY time ASC");
         return new RunData(runId, byLayer(layers), runStats, events, alerts, Map.of());
     }
 
     /** Runs that have any run event or layer statistic, most recently active first. */
     public static List<String> knownRuns(Influx influx) {
         Map<String, Long> last = new LinkedHashMap<>();
-        for (String m : new String[] {"run_events", "layer_stats"}) {
-            for (Row r : influx.query("SELECT last(step) FROM " + m + " GROUP BY run")) {
-                String run = r.str("run");
+        for (String m : new String[] {InfluxSchema.RUN_EVENTS.name(), InfluxSchema.LAYER_STATS.name()}) {
+            for (Row r : influx.query("SELECT last(" + Fields.STEP.name() + ") FROM " + m + " GROUP BY " + Tags.RUN.name())) {
+                String run = r.str(Tags.RUN);
                 if (run != null) {
                     last.merge(run, r.time(), Math::max);
                 }
@@ -79,10 +81,10 @@ public final class RunData {
     private static Map<String, List<Row>> byLayer(List<Row> rows) {
         Map<String, List<Row>> m = new LinkedHashMap<>();
         rows.stream()
-                .sorted(Comparator.comparingInt((Row r) -> r.integer("layer_index")).thenComparingLong(Row::time))
-                .forEach(r -> m.computeIfAbsent(r.str("layer"), k -> new ArrayList<>()).add(r));
+                .sorted(Comparator.comparingInt((Row r) -> r.integer(Fields.LAYER_INDEX)).thenComparingLong(Row::time))
+                .forEach(r -> m.computeIfAbsent(r.str(Tags.LAYER), k -> new ArrayList<>()).add(r));
         for (List<Row> l : m.values()) {
-            l.sort(Comparator.comparingLong((Row r) -> r.lng("step")).thenComparingLong(Row::time));
+            l.sort(Comparator.comparingLong((Row r) -> r.lng(Fields.STEP)).thenComparingLong(Row::time));
         }
         return m;
     }
@@ -90,14 +92,14 @@ public final class RunData {
     private static Map<String, List<Row>> filtersByLayer(List<Row> filters, List<Row> layers) {
         Map<String, Integer> index = new TreeMap<>();
         for (Row r : layers) {
-            index.put(r.str("layer"), r.integer("layer_index"));
+            index.put(r.str(Tags.LAYER), r.integer(Fields.LAYER_INDEX));
         }
         Map<String, List<Row>> m = new LinkedHashMap<>();
         filters.stream()
-                .sorted(Comparator.comparingInt((Row r) -> index.getOrDefault(r.str("layer"), Integer.MAX_VALUE))
-                        .thenComparing((Row r) -> r.str("layer"))
-                        .thenComparingInt(r -> parseInt(r.str("filter"))))
-                .forEach(r -> m.computeIfAbsent(r.str("layer"), k -> new ArrayList<>()).add(r));
+                .sorted(Comparator.comparingInt((Row r) -> index.getOrDefault(r.str(Tags.LAYER), Integer.MAX_VALUE))
+                        .thenComparing((Row r) -> r.str(Tags.LAYER))
+                        .thenComparingInt(r -> parseInt(r.str(Tags.FILTER))))
+                .forEach(r -> m.computeIfAbsent(r.str(Tags.LAYER), k -> new ArrayList<>()).add(r));
         return m;
     }
 
@@ -121,14 +123,14 @@ public final class RunData {
     }
 
     public Optional<Row> latestLayer() {
-        return latestLayers().stream().max(Comparator.comparingLong(r -> r.lng("step")));
+        return latestLayers().stream().max(Comparator.comparingLong(r -> r.lng(Fields.STEP)));
     }
 
     /** STARTED, RUNNING, or the type of the last terminal event; UNKNOWN without events. */
     public String status() {
         String status = events.isEmpty() ? (layerHistory.isEmpty() ? "UNKNOWN" : "RUNNING") : "RUNNING";
         for (Row e : events) {
-            String type = e.str("type");
+            String type = e.str(Tags.TYPE);
             if (isTerminal(type)) {
                 status = type;
             } else if ("STARTED".equals(type) && !isTerminal(status)) {
@@ -155,13 +157,13 @@ public final class RunData {
     public long lastStep() {
         long step = 0;
         for (Row e : events) {
-            step = Math.max(step, e.lng("step"));
+            step = Math.max(step, e.lng(Fields.STEP));
         }
         for (Row r : latestLayers()) {
-            step = Math.max(step, r.lng("step"));
+            step = Math.max(step, r.lng(Fields.STEP));
         }
         for (Row r : runStats) {
-            step = Math.max(step, r.lng("step"));
+            step = Math.max(step, r.lng(Fields.STEP));
         }
         return step;
     }
@@ -169,7 +171,7 @@ public final class RunData {
     public Optional<Row> lastEventWithLoss() {
         Row best = null;
         for (Row e : events) {
-            if (e.has("loss")) {
+            if (e.has(Fields.LOSS)) {
                 best = e;
             }
         }
@@ -184,7 +186,8 @@ public final class RunData {
     public List<Row> alertEpisodes() {
         Map<String, Row> latest = new LinkedHashMap<>();
         for (Row a : alerts) {
-            String key = a.str("id") == null || a.str("id").isEmpty() ? a.str("rule") + "/" + a.str("layer") : a.str("id");
+            String key = a.str(Fields.ID) == null || a.str(Fields.ID).isEmpty()
+                    ? a.str(Tags.RULE) + "/" + a.str(Tags.LAYER) : a.str(Fields.ID);
             latest.put(key, a);
         }
         return new ArrayList<>(latest.values());
@@ -194,14 +197,14 @@ public final class RunData {
     public Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
         latestLayer().ifPresent(r -> {
-            s.put("optimizer", r.str("optimizer"));
-            if (r.has("learning_rate")) {
-                s.put("lr", Fmt.sci(r.num("learning_rate")));
+            s.put("optimizer", r.str(Tags.OPTIMIZER));
+            if (r.has(Fields.LEARNING_RATE)) {
+                s.put("lr", Fmt.sci(r.num(Fields.LEARNING_RATE)));
             }
-            s.put("L2", r.has("l2") ? Fmt.sci(r.num("l2")) : "0");
-            s.put("weight decay", r.has("weight_decay") ? Fmt.sci(r.num("weight_decay")) : "0");
-            if (r.has("batch_size")) {
-                s.put("batch", Long.toString(r.lng("batch_size")));
+            s.put("L2", r.has(Fields.L2) ? Fmt.sci(r.num(Fields.L2)) : "0");
+            s.put("weight decay", r.has(Fields.WEIGHT_DECAY) ? Fmt.sci(r.num(Fields.WEIGHT_DECAY)) : "0");
+            if (r.has(Fields.BATCH_SIZE)) {
+                s.put("batch", Long.toString(r.lng(Fields.BATCH_SIZE)));
             }
         });
         return s;
@@ -214,13 +217,13 @@ public final class RunData {
     public long[] totals() {
         long[] t = new long[7];
         for (Row r : latestLayers()) {
-            t[0] += r.lng("filter_count");
-            t[1] += r.lng("alive") + r.lng("revived");
-            t[2] += r.lng("dying");
-            t[3] += r.lng("dead");
-            t[4] += r.lng("dead_by_activation");
-            t[5] += r.lng("dead_by_scale");
-            t[6] += r.lng("silent");
+            t[0] += r.lng(Fields.FILTER_COUNT);
+            t[1] += r.lng(Fields.ALIVE) + r.lng(Fields.REVIVED);
+            t[2] += r.lng(Fields.DYING);
+            t[3] += r.lng(Fields.DEAD);
+            t[4] += r.lng(Fields.DEAD_BY_ACTIVATION);
+            t[5] += r.lng(Fields.DEAD_BY_SCALE);
+            t[6] += r.lng(Fields.SILENT);
         }
         return t;
     }

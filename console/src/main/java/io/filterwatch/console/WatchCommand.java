@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+
 /**
  * Polls InfluxDB every couple of seconds and redraws: per run its progress, per layer alive/dying/dead
  * as bars, and the alerts. On a terminal the screen is redrawn in place with colours; otherwise (a pipe,
@@ -130,8 +132,8 @@ public final class WatchCommand implements Callable<Integer> {
 
     /** The latest statistics of every layer are from the run's last step. */
     static boolean statisticsCaughtUp(RunData run) {
-        long last = run.lastEvent().map(e -> e.lng("step")).orElse(0L);
-        return !run.latestLayers().isEmpty() && run.latestLayers().stream().allMatch(r -> r.lng("step") >= last);
+        long last = run.lastEvent().map(e -> e.lng(Fields.STEP)).orElse(0L);
+        return !run.latestLayers().isEmpty() && run.latestLayers().stream().allMatch(r -> r.lng(Fields.STEP) >= last);
     }
 
     /** Two plain frames that differ only in their clock line are the same news. */

@@ -38,6 +38,9 @@ import io.filterwatch.console.Influx;
 import io.filterwatch.console.ReportCommand;
 import io.filterwatch.deploy.DashboardQueries;
 import io.filterwatch.protocol.AlertRule;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 import io.filterwatch.trainer.data.DatasetKind;
 import io.filterwatch.trainer.data.Datasets;
 import io.filterwatch.trainer.data.TrainingData;
@@ -151,8 +154,8 @@ class PipelineE2ETest {
                 return false;
             }
         }
-        return !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(run) + " AND type = 'FINISHED'").isEmpty()
-                && influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND step = " + STEPS).size()
+        return !influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, run) + " AND " + Tags.TYPE.name() + " = 'FINISHED'").isEmpty()
+                && influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, run) + " AND " + Fields.STEP.name() + " = " + STEPS).size()
                 == s.path("layers").size();
     }
 
@@ -187,12 +190,12 @@ class PipelineE2ETest {
     void collapseRunRaisesACollapseAlertSoonAfterTheFirstFiltersDie() throws Exception {
         long firstDeath = firstDeadStep(RUN_COLLAPSE);
         assertThat(firstDeath).as("the collapse run loses filters (layer_stats.dead > 0 at some step)").isPositive();
-        List<Influx.Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_COLLAPSE)
-                + " AND status = 'FIRING' ORDER BY time ASC");
-        Long alertStep = alerts.stream().filter(a -> COLLAPSE_RULES.contains(a.str("rule"))).map(a -> a.lng("step")).min(Long::compare)
+        List<Influx.Row> alerts = influx.query(Influx.selectRun(InfluxSchema.ALERTS, RUN_COLLAPSE)
+                + " AND " + Fields.STATUS.name() + " = 'FIRING' ORDER BY time ASC");
+        Long alertStep = alerts.stream().filter(a -> COLLAPSE_RULES.contains(a.str(Tags.RULE))).map(a -> a.lng(Fields.STEP)).min(Long::compare)
                 .orElse(null);
         log("collapse run: first dead filter at step %d, first collapse alert at step %s; alerts: %s", firstDeath, alertStep,
-                alerts.stream().map(a -> a.str("rule") + "@" + a.lng("step")).toList());
+                alerts.stream().map(a -> a.str(Tags.RULE) + "@" + a.lng(Fields.STEP)).toList());
         assertThat(alertStep).as("a collapse alert (%s) fired in InfluxDB", COLLAPSE_RULES).isNotNull();
         assertThat(alertStep - firstDeath).as("steps from the first dead filter to the collapse alert")
                 .isBetween(0L, ALERT_BOUND_STEPS);
@@ -205,7 +208,7 @@ class PipelineE2ETest {
     @Test
     @Order(2)
     void runWithoutRegularisationRaisesNoAlertAndEndsWithoutDeadFilters() throws Exception {
-        assertThat(influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
+        assertThat(influx.query(Influx.selectRun(InfluxSchema.ALERTS, RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
         assertThat(getJson("/runs/" + RUN_HEALTHY + "/alerts")).as("alerts from the API").isEmpty();
         JsonNode summary = getJson("/runs/" + RUN_HEALTHY);
         assertThat(summary.path("dead").asInt()).as("dead filters (API)").isZero();
@@ -221,14 +224,14 @@ class PipelineE2ETest {
             Map<String, GroundTruth.Layer> truth = groundTruth(run);
             JsonNode summary = getJson("/runs/" + run);
             Map<String, Influx.Row> influxLayers = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run)
-                    + " GROUP BY layer ORDER BY time DESC LIMIT 1")) {
-                influxLayers.put(r.str("layer"), r);
+            for (Influx.Row r : influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, run)
+                    + " GROUP BY " + Tags.LAYER.name() + " ORDER BY time DESC LIMIT 1")) {
+                influxLayers.put(r.str(Tags.LAYER), r);
             }
             Map<String, Integer> deadFilterRows = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query("SELECT * FROM filter_stats WHERE run = " + Influx.literal(run)
-                    + " GROUP BY layer, filter ORDER BY time DESC LIMIT 1")) {
-                deadFilterRows.merge(r.str("layer"), r.lng("state_code") == 2 ? 1 : 0, Integer::sum);
+            for (Influx.Row r : influx.query(Influx.selectRun(InfluxSchema.FILTER_STATS, run)
+                    + " GROUP BY " + Tags.LAYER.name() + ", " + Tags.FILTER.name() + " ORDER BY time DESC LIMIT 1")) {
+                deadFilterRows.merge(r.str(Tags.LAYER), r.lng(Fields.STATE_CODE) == 2 ? 1 : 0, Integer::sum);
             }
             Map<String, String> table = new LinkedHashMap<>();
             int apiTotal = 0;
@@ -240,7 +243,7 @@ class PipelineE2ETest {
                 Influx.Row i = influxLayers.get(layer);
                 table.put(layer, String.format("api %d (act %d, scale %d) | influx layer_stats %d (act %d, scale %d) | influx filter_stats %d"
                                 + " | truth %d (act %d, scale %d) %s", l.path("dead").asInt(), l.path("deadByActivation").asInt(),
-                        l.path("deadByScale").asInt(), i.lng("dead"), i.lng("dead_by_activation"), i.lng("dead_by_scale"),
+                        l.path("deadByScale").asInt(), i.lng(Fields.DEAD), i.lng(Fields.DEAD_BY_ACTIVATION), i.lng(Fields.DEAD_BY_SCALE),
                         deadFilterRows.getOrDefault(layer, -1), t.dead(), t.deadByActivation(), t.deadByScale(), t.deadIds()));
                 apiTotal += l.path("dead").asInt();
                 truthTotal += t.dead();
@@ -256,7 +259,7 @@ class PipelineE2ETest {
                 assertThat(l.path("dead").asInt()).as("API dead, " + what).isEqualTo(t.dead());
                 assertThat(l.path("deadByActivation").asInt()).as("API dead by activation, " + what).isEqualTo(t.deadByActivation());
                 assertThat(l.path("deadByScale").asInt()).as("API dead by scale, " + what).isEqualTo(t.deadByScale());
-                assertThat(i.lng("dead")).as("InfluxDB layer_stats dead, " + what).isEqualTo(t.dead());
+                assertThat(i.lng(Fields.DEAD)).as("InfluxDB layer_stats dead, " + what).isEqualTo(t.dead());
                 assertThat(deadFilterRows.get(layer)).as("InfluxDB filter_stats in state DEAD, " + what).isEqualTo(t.dead());
             }
             assertThat(summary.path("dead").asInt()).as("API run total").isEqualTo(apiTotal).isEqualTo(truthTotal);
@@ -317,42 +320,42 @@ class PipelineE2ETest {
     @Test
     @Order(5)
     void everyDashboardAndAlertQueryReturnsDataWrittenByTheRealAggregator() {
-        boolean epochEnded = !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(RUN_COLLAPSE)
-                + " AND type = 'EPOCH_END'").isEmpty();
+        boolean epochEnded = !influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, RUN_COLLAPSE)
+                + " AND " + Tags.TYPE.name() + " = 'EPOCH_END'").isEmpty();
         DashboardQueries.Variables vars = DashboardQueries.Variables.of(RUN_COLLAPSE, "conv3",
                 java.time.Instant.now().minus(Duration.ofHours(2)), java.time.Instant.now().plus(Duration.ofMinutes(1)));
         List<DashboardQueries.Query> queries = DashboardQueries.all(root);
         assertThat(queries).as("queries in grafana/").hasSizeGreaterThan(20);
-        Set<String> rulesRaised = new HashSet<>();
-        influx.query("SELECT firing, rule FROM alerts").forEach(r -> rulesRaised.add(r.str("rule")));
+        // a Grafana alert rule reads its rule's episodes from the alerts measurement: no data while that rule never fired
+        Set<String> firedRules = influx.query("SELECT * FROM " + InfluxSchema.ALERTS.name()).stream()
+                .map(a -> a.str(Tags.RULE)).collect(Collectors.toSet());
+        Pattern ruleOfQuery = Pattern.compile("\"" + Tags.RULE.name() + "\"\\s*=\\s*'([^']+)'");
         List<String> failures = new java.util.ArrayList<>();
         int withData = 0;
         try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(stack.influxd.url())) {
             for (DashboardQueries.Query q : queries) {
                 String influxQl = q.substituted(vars);
-                String problem = DashboardQueries.problem(client.query(new org.influxdb.dto.Query(influxQl, "filterwatch")));
-                boolean quietRule = AlertRule.byName(ruleFilteredBy(influxQl)).filter(r -> !rulesRaised.contains(r.ruleName())).isPresent();
+                String problem = DashboardQueries.problem(client.query(
+                        new org.influxdb.dto.Query(influxQl, InfluxSchema.DEFAULT_DATABASE)));
+                Matcher rule = ruleOfQuery.matcher(influxQl);
+                boolean ruleNeverFired = q.kind() == DashboardQueries.Kind.ALERT_RULE && rule.find()
+                        && !firedRules.contains(rule.group(1));
                 if (problem == null) {
                     withData++;
-                } else if (!(problem.equals(DashboardQueries.NO_DATA) && (quietRule || !epochEnded && influxQl.contains("'EPOCH_END'")))) {
+                } else if (!(problem.equals(DashboardQueries.NO_DATA)
+                        && (ruleNeverFired || !epochEnded && influxQl.contains("'EPOCH_END'")))) {
                     failures.add(q + "\n    " + influxQl + "\n    -> " + problem);
                 }
             }
         }
-        log("alert rules that raised episodes in these runs: %s", rulesRaised);
-        assertThat(rulesRaised).as("the collapse run raised at least one collapse rule").containsAnyElementsOf(COLLAPSE_RULES);
+        assertThat(firedRules).as("rules that fired in the pipeline").isNotEmpty();
+        assertThat(firedRules).as("the collapse run raised a collapse rule").containsAnyElementsOf(COLLAPSE_RULES);
         log("dashboard and alert queries: %d of %d returned data from the pipeline (epoch ended: %s)", withData, queries.size(),
                 epochEnded);
         assertThat(failures).as("queries that failed or returned no data").isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------ helpers
-
-    /** The rule name a query filters the {@code alerts} measurement by ({@code "rule" = 'name'}), or "". */
-    static String ruleFilteredBy(String influxQl) {
-        Matcher m = Pattern.compile("\"rule\"\\s*=\\s*'([^']+)'").matcher(influxQl);
-        return influxQl.contains("\"alerts\"") && m.find() ? m.group(1) : "";
-    }
 
     private final Map<String, Map<String, GroundTruth.Layer>> truths = new LinkedHashMap<>();
 
@@ -377,8 +380,9 @@ class PipelineE2ETest {
 
     private long firstDeadStep(String run) {
         long first = -1;
-        for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND dead > 0 ORDER BY time ASC")) {
-            long s = r.lng("step");
+        for (Influx.Row r : influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, run)
+                + " AND " + Fields.DEAD.name() + " > 0 ORDER BY time ASC")) {
+            long s = r.lng(Fields.STEP);
             first = first < 0 ? s : Math.min(first, s);
         }
         return first;

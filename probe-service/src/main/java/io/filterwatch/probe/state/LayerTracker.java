@@ -21,7 +21,7 @@ import io.filterwatch.protocol.QuantisedSample;
  * sequence of snapshots offered (no clock, no randomness), which is what makes a replay from
  * Kafka reproduce it exactly. Not thread-safe: one partition, one thread.
  */
-public final class LayerState {
+public final class LayerTracker {
     /**
      * The outcome of one offered snapshot; {@code placedLate} when it came after its step was merged
      * and was folded into the window.
@@ -55,7 +55,7 @@ public final class LayerState {
     private LayerSnapshot lastGood;
     private int lastGoodWorkers;
 
-    public LayerState(int filterCount, ProbeSettings settings) {
+    public LayerTracker(int filterCount, ProbeSettings settings) {
         this.settings = settings;
         this.c = filterCount;
         this.merge = new WorkerMerge(settings.expectedWorkers(), settings.mergeDepth());

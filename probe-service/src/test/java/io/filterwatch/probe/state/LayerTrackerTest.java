@@ -1,6 +1,6 @@
 package io.filterwatch.probe.state;
 
-import static io.filterwatch.probe.Snapshots.f;
+import static io.filterwatch.probe.SnapshotBuilder.f;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,7 +10,7 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import io.filterwatch.probe.ProbeSettings;
-import io.filterwatch.probe.Snapshots;
+import io.filterwatch.probe.SnapshotBuilder;
 import io.filterwatch.probe.stats.Definitions;
 import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.FilterState;
@@ -21,7 +21,7 @@ import io.filterwatch.protocol.LayerStat;
  * The metrics of whole snapshots against numbers worked by hand (C = 2..3, N = 2..4). The
  * expected value of each number is derived in the comment next to it.
  */
-class LayerStateTest {
+class LayerTrackerTest {
     private static final Offset<Double> REL = within(1e-9);
 
     private static ProbeSettings settings(long window) {
@@ -42,7 +42,7 @@ class LayerStateTest {
      */
     @Test
     void oneSnapshotThreeFilters() {
-        LayerSnapshot s = Snapshots.layer(3)
+        LayerSnapshot s = SnapshotBuilder.layer(3)
                 .gamma(0.5f, 0.0005f, -0.02f).beta(0.1f, 0.2f, -0.3f).weightNorm(2f, 1f, 0.5f)
                 .gradGamma(1e-4f, 0f, 1e-5f).gradBeta(-2e-4f, 1e-3f, 0f).gradWeight(1e-5f, 1e-3f, 0f)
                 .rms(f(1e-4f, 0f, 1e-5f), f(1f, 1f, 1f), f(1f, 1f, 1f))
@@ -53,8 +53,8 @@ class LayerStateTest {
                         f(2f, 0.2f, 0f, 0.001f, 0.4f, 0f, 0f, 0.1f, 0f, 1.5f, 0.0003f, 0f),
                         f(0.5f, 0.25f, 0f, 0.25f, 1f, 0f, 0f, 0.5f, 0f, 0.75f, 0.25f, 0f))
                 .build();
-        LayerState state = new LayerState(3, settings(10));
-        LayerState.Output out = state.accept(s);
+        LayerTracker state = new LayerTracker(3, settings(10));
+        LayerTracker.Output out = state.accept(s);
         assertThat(out.rejection()).isNull();
         List<FilterStat> fs = out.filterStats();
         assertThat(fs).hasSize(3); // first snapshot: a refresh, every filter
@@ -152,9 +152,9 @@ class LayerStateTest {
      */
     @Test
     void windowSlidesAndSelectivityFollowsTheWindowMax() {
-        LayerState state = new LayerState(2, settings(20).withRefreshEvery(1));
+        LayerTracker state = new LayerTracker(2, settings(20).withRefreshEvery(1));
         // s1: f0 M = 1, threshold 1e-3: rows 1.0, 0.0005 -> 1/2. f1 silent, window 10 < 20: not covered
-        LayerState.Output o1 = state.accept(Snapshots.layer(2).step(100)
+        LayerTracker.Output o1 = state.accept(SnapshotBuilder.layer(2).step(100)
                 .max(1f, 0f).active(10, 0).sum(5, 0)
                 .sample(2, f(1f, 0f, 0.0005f, 0f), f(1f, 0f, 0.5f, 0f)).build());
         assertThat(o1.filterStats().get(0).selectivity()).isEqualTo(0.5);
@@ -165,7 +165,7 @@ class LayerStateTest {
 
         // s2: window s1+s2 = 20 samples, covered. f0 M = max(1, 0.1) = 1: rows 1, 0.0005, 0.1, 0.0005 -> 2/4
         // f1 has never fired in a covered window -> dead by activation
-        LayerState.Output o2 = state.accept(Snapshots.layer(2).step(200)
+        LayerTracker.Output o2 = state.accept(SnapshotBuilder.layer(2).step(200)
                 .max(0.1f, 0f).active(10, 0).sum(1, 0)
                 .sample(2, f(0.1f, 0f, 0.0005f, 0f), f(1f, 0f, 1f, 0f)).build());
         assertThat(o2.filterStats().get(0).selectivity()).isEqualTo(0.5);
@@ -177,7 +177,7 @@ class LayerStateTest {
         // s3: 30 samples, s1 drops out (30 - 10 >= 20): window s2+s3. f0 M = max(0.1, 0.2) = 0.2,
         // threshold 2e-4: rows 0.1, 0.0005, 0.2, 0.0001 -> only 0.0001 below -> 1/4 (s2 recounted)
         // f1 fires again: M = 0.3, threshold 3e-4, rows 0, 0, 0.3, 0 -> 3/4; activity 5/20; REVIVED
-        LayerState.Output o3 = state.accept(Snapshots.layer(2).step(300)
+        LayerTracker.Output o3 = state.accept(SnapshotBuilder.layer(2).step(300)
                 .max(0.2f, 0.3f).active(10, 5).sum(1, 1)
                 .sample(2, f(0.2f, 0.3f, 0.0001f, 0f), f(1f, 0.25f, 1f, 0f)).build());
         FilterStat f0 = o3.filterStats().get(0);
@@ -200,7 +200,7 @@ class LayerStateTest {
     /** K = 2. |gamma| falls while l2 |gamma| / |dL/dgamma| = 1e-3 * 0.4 / 1e-5 = 40 > 1. */
     @Test
     void stateMachineAliveDyingDeadRevived() {
-        LayerState state = new LayerState(1, settings(1_000_000).withDyingSnapshots(2).withRefreshEvery(1));
+        LayerTracker state = new LayerTracker(1, settings(1_000_000).withDyingSnapshots(2).withRefreshEvery(1));
         float[] gammas = {0.5f, 0.4f, 0.3f, 0.2f, 0.25f, 0.3f, 0.0005f, 0.5f, 0.5f, 0.5f};
         FilterState[] expected = {
             FilterState.ALIVE,   // first snapshot: nothing to decay from
@@ -215,7 +215,7 @@ class LayerStateTest {
             FilterState.ALIVE};  // two snapshots in REVIVED = K
         long[] since = {100, 100, 300, 300, 300, 600, 700, 800, 800, 1000};
         for (int i = 0; i < gammas.length; i++) {
-            LayerState.Output o = state.accept(Snapshots.layer(1).step(100L * (i + 1))
+            LayerTracker.Output o = state.accept(SnapshotBuilder.layer(1).step(100L * (i + 1))
                     .gamma(gammas[i]).gradGamma(1e-5f).build());
             FilterStat fs = o.filterStats().get(0);
             assertThat(fs.state()).as("snapshot %d", i).isEqualTo(expected[i]);
@@ -226,9 +226,9 @@ class LayerStateTest {
     /** Regulariser not dominating (dominance 0.04 < 1): a falling gamma is not "dying". */
     @Test
     void decayWithoutDominanceIsNotDying() {
-        LayerState state = new LayerState(1, settings(1_000_000).withDyingSnapshots(2).withRefreshEvery(1));
+        LayerTracker state = new LayerTracker(1, settings(1_000_000).withDyingSnapshots(2).withRefreshEvery(1));
         for (int i = 0; i < 5; i++) {
-            LayerState.Output o = state.accept(Snapshots.layer(1).step(100L * (i + 1))
+            LayerTracker.Output o = state.accept(SnapshotBuilder.layer(1).step(100L * (i + 1))
                     .gamma(0.5f - 0.05f * i).gradGamma(1e-2f).build());
             assertThat(o.filterStats().get(0).state()).isEqualTo(FilterState.ALIVE);
         }
@@ -237,29 +237,29 @@ class LayerStateTest {
     /** M = 3: refreshes at merged snapshots 0 and 3; in between only moves beyond tolerance. */
     @Test
     void emitsOnChangeBeyondToleranceAndOnRefresh() {
-        LayerState state = new LayerState(2, settings(1_000_000).withRefreshEvery(3));
-        assertThat(state.accept(Snapshots.layer(2).step(100).gamma(1f, 1f).build()).filterStats())
+        LayerTracker state = new LayerTracker(2, settings(1_000_000).withRefreshEvery(3));
+        assertThat(state.accept(SnapshotBuilder.layer(2).step(100).gamma(1f, 1f).build()).filterStats())
                 .extracting(FilterStat::filter, FilterStat::refresh).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(0, true), org.assertj.core.groups.Tuple.tuple(1, true));
         // f0 moves by 1% (< 5%): quiet; f1 by 10%: emitted, not a refresh
-        assertThat(state.accept(Snapshots.layer(2).step(200).gamma(1.01f, 1.1f).build()).filterStats())
+        assertThat(state.accept(SnapshotBuilder.layer(2).step(200).gamma(1.01f, 1.1f).build()).filterStats())
                 .extracting(FilterStat::filter, FilterStat::refresh)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1, false));
         // f0 drifts to 1.04 (4% from the emitted 1.0): quiet; f1 steady: quiet. LayerStat every time
-        LayerState.Output quiet = state.accept(Snapshots.layer(2).step(300).gamma(1.04f, 1.1f).build());
+        LayerTracker.Output quiet = state.accept(SnapshotBuilder.layer(2).step(300).gamma(1.04f, 1.1f).build());
         assertThat(quiet.filterStats()).isEmpty();
         assertThat(quiet.layerStats()).hasSize(1);
         // merged snapshot #3: refresh, both
-        assertThat(state.accept(Snapshots.layer(2).step(400).gamma(1.04f, 1.1f).build()).filterStats())
+        assertThat(state.accept(SnapshotBuilder.layer(2).step(400).gamma(1.04f, 1.1f).build()).filterStats())
                 .extracting(FilterStat::refresh).containsExactly(true, true);
     }
 
     /** NaN in a parameter quarantines the snapshot: flagged LayerStat, no FilterStat, no state change. */
     @Test
     void nonFiniteInputIsFlaggedAndQuarantined() {
-        LayerState state = new LayerState(2, settings(10).withRefreshEvery(1));
-        state.accept(Snapshots.layer(2).step(100).build());
-        LayerState.Output bad = state.accept(Snapshots.layer(2).step(200)
+        LayerTracker state = new LayerTracker(2, settings(10).withRefreshEvery(1));
+        state.accept(SnapshotBuilder.layer(2).step(100).build());
+        LayerTracker.Output bad = state.accept(SnapshotBuilder.layer(2).step(200)
                 .gamma(Float.NaN, 1f).gradBeta(Float.POSITIVE_INFINITY, 1f).build());
         assertThat(bad.filterStats()).isEmpty();
         LayerStat ls = bad.layerStats().get(0);
@@ -267,7 +267,7 @@ class LayerStateTest {
         assertThat(ls.step()).isEqualTo(200);
         assertThat(ls.alive()).isEqualTo(2); // the last good picture
         // responses the trainer zeroed and counted: reported, but the snapshot is used
-        LayerState.Output zeroed = state.accept(Snapshots.layer(2).step(300).nonFinite(3).build());
+        LayerTracker.Output zeroed = state.accept(SnapshotBuilder.layer(2).step(300).nonFinite(3).build());
         assertThat(zeroed.layerStats().get(0).nonFiniteValues()).isEqualTo(3);
         assertThat(zeroed.filterStats()).hasSize(2);
         assertThat(state.mergedSnapshots()).isEqualTo(2);
@@ -275,20 +275,20 @@ class LayerStateTest {
 
     @Test
     void filterCountChangeIsRejected() {
-        LayerState state = new LayerState(2, settings(10));
-        assertThat(state.accept(Snapshots.layer(3).build()).rejection()).contains("filter count 3");
+        LayerTracker state = new LayerTracker(2, settings(10));
+        assertThat(state.accept(SnapshotBuilder.layer(3).build()).rejection()).contains("filter count 3");
     }
 
     /** The window target becomes min(window-samples, epoch) once an epoch was seen whole. */
     @Test
     void learnsTheEpochSize() {
-        LayerState state = new LayerState(1, settings(50_000).withEpochSamples(0));
+        LayerTracker state = new LayerTracker(1, settings(50_000).withEpochSamples(0));
         assertThat(state.windowTarget()).isEqualTo(50_000);
         assertThat(state.epochTrainingSamples()).isZero();
-        state.accept(Snapshots.layer(1).step(100).epoch(0).samples(600).build());
-        state.accept(Snapshots.layer(1).step(200).epoch(0).samples(600).build());
+        state.accept(SnapshotBuilder.layer(1).step(100).epoch(0).samples(600).build());
+        state.accept(SnapshotBuilder.layer(1).step(200).epoch(0).samples(600).build());
         assertThat(state.windowTarget()).isEqualTo(50_000);
-        state.accept(Snapshots.layer(1).step(300).epoch(1).samples(600).build());
+        state.accept(SnapshotBuilder.layer(1).step(300).epoch(1).samples(600).build());
         // epoch 0 held 1200 captured samples; in training samples 2 snapshots x 10 steps x batch 10 = 200
         assertThat(state.windowTarget()).isEqualTo(1200);
         assertThat(state.epochTrainingSamples()).isEqualTo(200);
@@ -301,13 +301,13 @@ class LayerStateTest {
      */
     @Test
     void theActivationTestSpansAnEpochAndSilentWarnsEarlier() {
-        LayerState state = new LayerState(3, settings(20).withEpochSamples(1000).withRefreshEvery(1));
+        LayerTracker state = new LayerTracker(3, settings(20).withEpochSamples(1000).withRefreshEvery(1));
         LayerStat last = null;
         FilterStat f1 = null, f2 = null;
         for (int i = 1; i <= 16; i++) {
             long step = 100L * i;
             float m1 = step == 100 || step == 400 ? 0.5f : 0f;
-            LayerState.Output o = state.accept(Snapshots.layer(3).step(step).gamma(0.5f, 0.5f, 0.5f)
+            LayerTracker.Output o = state.accept(SnapshotBuilder.layer(3).step(step).gamma(0.5f, 0.5f, 0.5f)
                     .max(1f, m1, 0f).active(10, m1 > 0 ? 1 : 0, 0).sum(5, m1, 0).build());
             last = o.layerStats().get(0);
             f1 = o.filterStats().get(1);

@@ -3,8 +3,8 @@ package io.filterwatch.protocol;
 import java.util.Random;
 
 /** Builds snapshots for the tests: a plain deterministic one, and random ones that probe edge values. */
-final class Snapshots {
-    private Snapshots() {
+final class SnapshotFixtures {
+    private SnapshotFixtures() {
     }
 
     static TrainingContext context() {

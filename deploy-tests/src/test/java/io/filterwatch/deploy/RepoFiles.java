@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /** Reading the repository's YAML and JSON, and facts shared by the deployment tests. */
-final class Files2 {
+final class RepoFiles {
     static final ObjectMapper JSON = new ObjectMapper();
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -32,7 +32,7 @@ final class Files2 {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
-    private Files2() {
+    private RepoFiles() {
     }
 
     static Path root() {

@@ -21,7 +21,7 @@ import java.util.Map;
 @Path("/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public class RunResource {
+public class TrainingResource {
 
     @Inject
     RunManager runs;

@@ -13,13 +13,13 @@ import io.filterwatch.protocol.LayerStat;
  * One layer of a run: its latest summary and the latest statistics of each filter (the probe only
  * sends a filter when it changed or on a refresh, so "latest" is its current state).
  */
-public final class LayerState {
+public final class LatestLayerStats {
     private final String name;
     private final Map<Integer, FilterStat> filters = new ConcurrentHashMap<>();
     private volatile LayerStat latest;
     private volatile int layerIndex = Integer.MAX_VALUE;
 
-    LayerState(String name) {
+    LatestLayerStats(String name) {
         this.name = name;
     }
 

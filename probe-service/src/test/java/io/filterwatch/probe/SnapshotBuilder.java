@@ -11,7 +11,7 @@ import io.filterwatch.protocol.ResponseSample;
 import io.filterwatch.protocol.TrainingContext;
 
 /** A small builder of hand-made snapshots for tests: defaults are a healthy layer. */
-public final class Snapshots {
+public final class SnapshotBuilder {
     private String runId = "run-1";
     private String layer = "conv1";
     private int layerIndex = 0;
@@ -37,7 +37,7 @@ public final class Snapshots {
     private float[] responses = new float[0], fraction = new float[0];
     private int nonFinite;
 
-    private Snapshots(int c) {
+    private SnapshotBuilder(int c) {
         this.c = c;
         paramCount = new int[c];
         Arrays.fill(paramCount, 100);
@@ -56,8 +56,8 @@ public final class Snapshots {
         Arrays.fill(sum, 5.0);
     }
 
-    public static Snapshots layer(int c) {
-        return new Snapshots(c);
+    public static SnapshotBuilder layer(int c) {
+        return new SnapshotBuilder(c);
     }
 
     public static float[] filled(int n, float v) {
@@ -70,32 +70,32 @@ public final class Snapshots {
         return v;
     }
 
-    public Snapshots run(String id) { runId = id; return this; }
-    public Snapshots name(String name, int index) { layer = name; layerIndex = index; return this; }
-    public Snapshots rank(int r) { rank = r; return this; }
-    public Snapshots step(long s) { step = s; return this; }
-    public Snapshots epoch(int e) { epoch = e; return this; }
-    public Snapshots optimizer(String name, double lr, double l2, double wd) {
+    public SnapshotBuilder run(String id) { runId = id; return this; }
+    public SnapshotBuilder name(String name, int index) { layer = name; layerIndex = index; return this; }
+    public SnapshotBuilder rank(int r) { rank = r; return this; }
+    public SnapshotBuilder step(long s) { step = s; return this; }
+    public SnapshotBuilder epoch(int e) { epoch = e; return this; }
+    public SnapshotBuilder optimizer(String name, double lr, double l2, double wd) {
         optimizer = name; this.lr = lr; this.l2 = l2; this.wd = wd; return this;
     }
-    public Snapshots batch(int b) { batch = b; return this; }
-    public Snapshots paramCount(int... p) { paramCount = p; return this; }
-    public Snapshots flops(long... p) { flops = p; return this; }
-    public Snapshots gamma(float... v) { gamma = v; return this; }
-    public Snapshots beta(float... v) { beta = v; return this; }
-    public Snapshots weightNorm(float... v) { weightNorm = v; return this; }
-    public Snapshots gradGamma(float... v) { gradGamma = v; return this; }
-    public Snapshots gradBeta(float... v) { gradBeta = v; return this; }
-    public Snapshots gradWeight(float... v) { gradWeight = v; return this; }
-    public Snapshots rms(float[] g, float[] b, float[] w) { rmsGamma = g; rmsBeta = b; rmsWeight = w; return this; }
-    public Snapshots samples(long n) { samples = n; return this; }
-    public Snapshots max(float... v) { max = v; return this; }
-    public Snapshots active(long... v) { active = v; return this; }
-    public Snapshots sum(double... v) { sum = v; return this; }
-    public Snapshots nonFinite(int n) { nonFinite = n; return this; }
+    public SnapshotBuilder batch(int b) { batch = b; return this; }
+    public SnapshotBuilder paramCount(int... p) { paramCount = p; return this; }
+    public SnapshotBuilder flops(long... p) { flops = p; return this; }
+    public SnapshotBuilder gamma(float... v) { gamma = v; return this; }
+    public SnapshotBuilder beta(float... v) { beta = v; return this; }
+    public SnapshotBuilder weightNorm(float... v) { weightNorm = v; return this; }
+    public SnapshotBuilder gradGamma(float... v) { gradGamma = v; return this; }
+    public SnapshotBuilder gradBeta(float... v) { gradBeta = v; return this; }
+    public SnapshotBuilder gradWeight(float... v) { gradWeight = v; return this; }
+    public SnapshotBuilder rms(float[] g, float[] b, float[] w) { rmsGamma = g; rmsBeta = b; rmsWeight = w; return this; }
+    public SnapshotBuilder samples(long n) { samples = n; return this; }
+    public SnapshotBuilder max(float... v) { max = v; return this; }
+    public SnapshotBuilder active(long... v) { active = v; return this; }
+    public SnapshotBuilder sum(double... v) { sum = v; return this; }
+    public SnapshotBuilder nonFinite(int n) { nonFinite = n; return this; }
 
     /** Sampled rows, row-major N x C: responses then active fractions. */
-    public Snapshots sample(int n, float[] r, float[] a) {
+    public SnapshotBuilder sample(int n, float[] r, float[] a) {
         rows = n;
         responses = r;
         fraction = a;
