@@ -18,7 +18,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.filterwatch.console.Influx.Row;
+import io.filterwatch.console.InfluxQueries.Row;
 import io.filterwatch.protocol.PruningPlan;
 
 /**
@@ -34,7 +34,7 @@ public final class HtmlReport {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** One run and its pruning plan. */
-    public record Input(RunData run, PruningPlans.Plan plan) {
+    public record Input(RunHistory run, PruningPlans.Plan plan) {
     }
 
     private HtmlReport() {
@@ -117,7 +117,7 @@ public final class HtmlReport {
     }
 
     private static void headline(StringBuilder h, Input in, int i) {
-        RunData run = in.run();
+        RunHistory run = in.run();
         long[] t = run.totals();
         double frac = t[0] == 0 ? 0 : t[3] / (double) t[0];
         long firing = run.alertEpisodes().stream().filter(a -> "FIRING".equals(a.str("status"))).count();
@@ -125,15 +125,15 @@ public final class HtmlReport {
                 .append("</code> <span class=\"status s-").append(esc(run.status().toLowerCase(Locale.ROOT))).append("\">")
                 .append(esc(run.status())).append("</span></h3>\n");
         h.append("<div class=\"big ").append(frac >= 0.3 ? "bad" : frac > 0 ? "warn" : "good").append("\">")
-                .append(Fmt.pct(frac)).append("</div><div class=\"bigcap\">of ").append(t[0]).append(" conv filters dead (")
+                .append(NumberFormats.pct(frac)).append("</div><div class=\"bigcap\">of ").append(t[0]).append(" conv filters dead (")
                 .append(t[3]).append(": ").append(t[4]).append(" by the activation test, ").append(t[5]).append(" by the scale test); ")
                 .append(t[2]).append(" dying</div>\n<table class=\"kv\">");
         kv(h, "last step", Long.toString(run.lastStep()));
         run.lastEvent().ifPresent(e -> kv(h, "epoch", Long.toString(e.lng("epoch"))));
         run.lastEventWithLoss().ifPresent(e -> {
-            kv(h, "loss", Fmt.f(e.num("loss"), 4));
+            kv(h, "loss", NumberFormats.f(e.num("loss"), 4));
             if (e.has("accuracy")) {
-                kv(h, "accuracy", Fmt.f(e.num("accuracy"), 4));
+                kv(h, "accuracy", NumberFormats.f(e.num("accuracy"), 4));
             }
         });
         run.settings().forEach((k, v) -> kv(h, k, v));
@@ -142,7 +142,7 @@ public final class HtmlReport {
         h.append("</table></div>\n");
     }
 
-    static java.util.Optional<Long> firstDeath(RunData run) {
+    static java.util.Optional<Long> firstDeath(RunHistory run) {
         long first = Long.MAX_VALUE;
         for (List<Row> rows : run.layerHistory.values()) {
             for (Row r : rows) {
@@ -183,12 +183,12 @@ public final class HtmlReport {
         for (String r : rows) {
             b.append("<tr><th>").append(r).append("</th>");
             for (Input in : inputs) {
-                RunData run = in.run();
+                RunHistory run = in.run();
                 long[] t = run.totals();
                 String v = switch (r) {
                     case "steps" -> Long.toString(run.lastStep());
                     case "dead filters" -> t[3] + " of " + t[0];
-                    case "dead fraction" -> Fmt.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]);
+                    case "dead fraction" -> NumberFormats.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]);
                     case "first dead filter" -> firstDeath(run).map(s -> "step " + s).orElse("none");
                     default -> Integer.toString(run.alertEpisodes().size());
                 };
@@ -211,7 +211,7 @@ public final class HtmlReport {
         return b.append("</tbody></table>").toString();
     }
 
-    private static String alertTable(RunData run) {
+    private static String alertTable(RunHistory run) {
         List<Row> episodes = run.alertEpisodes();
         if (episodes.isEmpty()) {
             return "<p class=\"none\">No alerts fired for this run.</p>";
@@ -251,8 +251,8 @@ public final class HtmlReport {
         b.append(plan.step() > 0 ? ", step " + plan.step() : "").append(". <b>").append(plan.removableFilters())
                 .append(" filters</b> can go");
         if (plan.paramsSaved() != null) {
-            b.append(", saving ").append(Fmt.thousands(plan.paramsSaved())).append(" parameters and ")
-                    .append(Fmt.thousands(plan.flopsSaved() == null ? 0 : plan.flopsSaved())).append(" multiply-adds per sample");
+            b.append(", saving ").append(NumberFormats.thousands(plan.paramsSaved())).append(" parameters and ")
+                    .append(NumberFormats.thousands(plan.flopsSaved() == null ? 0 : plan.flopsSaved())).append(" multiply-adds per sample");
         }
         b.append(".");
         if (plan.note() != null) {
@@ -281,8 +281,8 @@ public final class HtmlReport {
                 }
                 b.append("</div>");
             }
-            b.append("</td><td>").append(l.paramsSaved() == null ? "?" : Fmt.thousands(l.paramsSaved())).append("</td><td>")
-                    .append(l.flopsSaved() == null ? "?" : Fmt.thousands(l.flopsSaved())).append("</td></tr>");
+            b.append("</td><td>").append(l.paramsSaved() == null ? "?" : NumberFormats.thousands(l.paramsSaved())).append("</td><td>")
+                    .append(l.flopsSaved() == null ? "?" : NumberFormats.thousands(l.flopsSaved())).append("</td></tr>");
         }
         b.append("</tbody></table>");
         for (PruningPlan.ResidualGroup g : plan.residualGroups()) {
@@ -306,7 +306,7 @@ public final class HtmlReport {
                 if (n++ == 12) {
                     return b.append(" &hellip;</div>").toString();
                 }
-                b.append("#").append(f.filter()).append(": +").append(Fmt.sci(t.constant())).append(" &rarr; ")
+                b.append("#").append(f.filter()).append(": +").append(NumberFormats.sci(t.constant())).append(" &rarr; ")
                         .append(esc(t.layer())).append(" ");
             }
         }
@@ -329,7 +329,7 @@ public final class HtmlReport {
     }
 
     /** The chart data of one run, as the page's script reads it. */
-    static Map<String, Object> data(RunData run) {
+    static Map<String, Object> data(RunHistory run) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("runId", run.runId);
         d.put("status", run.status());

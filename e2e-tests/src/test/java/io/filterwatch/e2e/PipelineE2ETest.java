@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.filterwatch.console.Influx;
+import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.console.ReportCommand;
 import io.filterwatch.deploy.DashboardQueries;
 import io.filterwatch.protocol.AlertRule;
@@ -95,7 +95,7 @@ class PipelineE2ETest {
     PipelineStack stack;
     Path root;
     Path out;
-    Influx influx;
+    InfluxQueries influx;
     String api;
     final Map<String, Long> trainingSeconds = new LinkedHashMap<>();
 
@@ -151,8 +151,8 @@ class PipelineE2ETest {
                 return false;
             }
         }
-        return !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(run) + " AND type = 'FINISHED'").isEmpty()
-                && influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND step = " + STEPS).size()
+        return !influx.query("SELECT * FROM run_events WHERE run = " + InfluxQueries.literal(run) + " AND type = 'FINISHED'").isEmpty()
+                && influx.query("SELECT * FROM layer_stats WHERE run = " + InfluxQueries.literal(run) + " AND step = " + STEPS).size()
                 == s.path("layers").size();
     }
 
@@ -187,7 +187,7 @@ class PipelineE2ETest {
     void collapseRunRaisesACollapseAlertSoonAfterTheFirstFiltersDie() throws Exception {
         long firstDeath = firstDeadStep(RUN_COLLAPSE);
         assertThat(firstDeath).as("the collapse run loses filters (layer_stats.dead > 0 at some step)").isPositive();
-        List<Influx.Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_COLLAPSE)
+        List<InfluxQueries.Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + InfluxQueries.literal(RUN_COLLAPSE)
                 + " AND status = 'FIRING' ORDER BY time ASC");
         Long alertStep = alerts.stream().filter(a -> COLLAPSE_RULES.contains(a.str("rule"))).map(a -> a.lng("step")).min(Long::compare)
                 .orElse(null);
@@ -205,7 +205,7 @@ class PipelineE2ETest {
     @Test
     @Order(2)
     void runWithoutRegularisationRaisesNoAlertAndEndsWithoutDeadFilters() throws Exception {
-        assertThat(influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
+        assertThat(influx.query("SELECT * FROM alerts WHERE run = " + InfluxQueries.literal(RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
         assertThat(getJson("/runs/" + RUN_HEALTHY + "/alerts")).as("alerts from the API").isEmpty();
         JsonNode summary = getJson("/runs/" + RUN_HEALTHY);
         assertThat(summary.path("dead").asInt()).as("dead filters (API)").isZero();
@@ -220,13 +220,13 @@ class PipelineE2ETest {
         for (String run : List.of(RUN_COLLAPSE, RUN_HEALTHY)) {
             Map<String, GroundTruth.Layer> truth = groundTruth(run);
             JsonNode summary = getJson("/runs/" + run);
-            Map<String, Influx.Row> influxLayers = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run)
+            Map<String, InfluxQueries.Row> influxLayers = new LinkedHashMap<>();
+            for (InfluxQueries.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + InfluxQueries.literal(run)
                     + " GROUP BY layer ORDER BY time DESC LIMIT 1")) {
                 influxLayers.put(r.str("layer"), r);
             }
             Map<String, Integer> deadFilterRows = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query("SELECT * FROM filter_stats WHERE run = " + Influx.literal(run)
+            for (InfluxQueries.Row r : influx.query("SELECT * FROM filter_stats WHERE run = " + InfluxQueries.literal(run)
                     + " GROUP BY layer, filter ORDER BY time DESC LIMIT 1")) {
                 deadFilterRows.merge(r.str("layer"), r.lng("state_code") == 2 ? 1 : 0, Integer::sum);
             }
@@ -237,7 +237,7 @@ class PipelineE2ETest {
                 String layer = l.path("layer").asText();
                 GroundTruth.Layer t = truth.get(layer);
                 assertThat(t).as("ground truth for layer " + layer).isNotNull();
-                Influx.Row i = influxLayers.get(layer);
+                InfluxQueries.Row i = influxLayers.get(layer);
                 table.put(layer, String.format("api %d (act %d, scale %d) | influx layer_stats %d (act %d, scale %d) | influx filter_stats %d"
                                 + " | truth %d (act %d, scale %d) %s", l.path("dead").asInt(), l.path("deadByActivation").asInt(),
                         l.path("deadByScale").asInt(), i.lng("dead"), i.lng("dead_by_activation"), i.lng("dead_by_scale"),
@@ -251,7 +251,7 @@ class PipelineE2ETest {
             for (JsonNode l : summary.path("layers")) {
                 String layer = l.path("layer").asText();
                 GroundTruth.Layer t = truth.get(layer);
-                Influx.Row i = influxLayers.get(layer);
+                InfluxQueries.Row i = influxLayers.get(layer);
                 String what = run + " " + layer + ": " + table.get(layer);
                 assertThat(l.path("dead").asInt()).as("API dead, " + what).isEqualTo(t.dead());
                 assertThat(l.path("deadByActivation").asInt()).as("API dead by activation, " + what).isEqualTo(t.deadByActivation());
@@ -315,7 +315,7 @@ class PipelineE2ETest {
     @Test
     @Order(5)
     void everyDashboardAndAlertQueryReturnsDataWrittenByTheRealAggregator() {
-        boolean epochEnded = !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(RUN_COLLAPSE)
+        boolean epochEnded = !influx.query("SELECT * FROM run_events WHERE run = " + InfluxQueries.literal(RUN_COLLAPSE)
                 + " AND type = 'EPOCH_END'").isEmpty();
         DashboardQueries.Variables vars = DashboardQueries.Variables.of(RUN_COLLAPSE, "conv3",
                 java.time.Instant.now().minus(Duration.ofHours(2)), java.time.Instant.now().plus(Duration.ofMinutes(1)));
@@ -364,7 +364,7 @@ class PipelineE2ETest {
 
     private long firstDeadStep(String run) {
         long first = -1;
-        for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND dead > 0 ORDER BY time ASC")) {
+        for (InfluxQueries.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + InfluxQueries.literal(run) + " AND dead > 0 ORDER BY time ASC")) {
             long s = r.lng("step");
             first = first < 0 ? s : Math.min(first, s);
         }

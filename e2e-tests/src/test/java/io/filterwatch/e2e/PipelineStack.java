@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.filterwatch.console.Influx;
+import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.protocol.Topics;
 import io.filterwatch.testing.EmbeddedKafka;
 import io.filterwatch.testing.LocalInfluxDb;
@@ -23,7 +23,7 @@ final class PipelineStack implements AutoCloseable {
     final Path out;
     final EmbeddedKafka kafka;
     final LocalInfluxDb influxd;
-    final Influx influx;
+    final InfluxQueries influx;
     final List<ServiceProcess> services = new ArrayList<>();
     final String probeUrl;
     final String api;
@@ -43,7 +43,7 @@ final class PipelineStack implements AutoCloseable {
         }
         influxd = LocalInfluxDb.start();
         influxd.createDatabase("filterwatch");
-        influx = new Influx(influxd.url(), "filterwatch", null, null);
+        influx = new InfluxQueries(influxd.url(), "filterwatch", null, null);
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap(), "INFLUXDB_URL", influxd.url());
         int probePort = PipelineE2ETest.freePort();
         int aggPort = PipelineE2ETest.freePort();

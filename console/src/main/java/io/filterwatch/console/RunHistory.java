@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import io.filterwatch.console.Influx.Row;
+import io.filterwatch.console.InfluxQueries.Row;
 
 /**
  * What InfluxDB holds about one run (the aggregator's schema: layer_stats, filter_stats, run_stats,
  * run_events, alerts), loaded in full for a report or just the latest points for the live view.
  */
-public final class RunData {
+public final class RunHistory {
 
     public static final String[] TERMINAL = {"FINISHED", "FAILED", "STOPPED"};
 
@@ -27,7 +27,7 @@ public final class RunData {
     /** The latest filter_stats row of every filter, by layer then filter index. */
     public final Map<String, List<Row>> latestFilters;
 
-    RunData(String runId, Map<String, List<Row>> layerHistory, List<Row> runStats, List<Row> events, List<Row> alerts,
+    RunHistory(String runId, Map<String, List<Row>> layerHistory, List<Row> runStats, List<Row> events, List<Row> alerts,
             Map<String, List<Row>> latestFilters) {
         this.runId = runId;
         this.layerHistory = layerHistory;
@@ -38,30 +38,30 @@ public final class RunData {
     }
 
     /** Everything for a report. */
-    public static RunData loadFull(Influx influx, String runId) {
-        String run = Influx.literal(runId);
+    public static RunHistory loadFull(InfluxQueries influx, String runId) {
+        String run = InfluxQueries.literal(runId);
         List<Row> layers = influx.query("SELECT * FROM layer_stats WHERE run = " + run + " ORDER BY time ASC");
         List<Row> runStats = influx.query("SELECT * FROM run_stats WHERE run = " + run + " ORDER BY time ASC");
         List<Row> events = influx.query("SELECT * FROM run_events WHERE run = " + run + " ORDER BY time ASC");
         List<Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + run + " ORDER BY time ASC");
         List<Row> filters = influx.query("SELECT * FROM filter_stats WHERE run = " + run
                 + " GROUP BY layer, filter ORDER BY time DESC LIMIT 1");
-        return new RunData(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
+        return new RunHistory(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
     }
 
     /** The latest point of every layer, the run's events and alerts: what one frame of the live view needs. */
-    public static RunData loadLatest(Influx influx, String runId) {
-        String run = Influx.literal(runId);
+    public static RunHistory loadLatest(InfluxQueries influx, String runId) {
+        String run = InfluxQueries.literal(runId);
         List<Row> layers = influx.query("SELECT * FROM layer_stats WHERE run = " + run
                 + " GROUP BY layer ORDER BY time DESC LIMIT 1");
         List<Row> runStats = influx.query("SELECT * FROM run_stats WHERE run = " + run + " ORDER BY time DESC LIMIT 1");
         List<Row> events = influx.query("SELECT * FROM run_events WHERE run = " + run + " ORDER BY time ASC");
         List<Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + run + " ORDER BY time ASC");
-        return new RunData(runId, byLayer(layers), runStats, events, alerts, Map.of());
+        return new RunHistory(runId, byLayer(layers), runStats, events, alerts, Map.of());
     }
 
     /** Runs that have any run event or layer statistic, most recently active first. */
-    public static List<String> knownRuns(Influx influx) {
+    public static List<String> knownRuns(InfluxQueries influx) {
         Map<String, Long> last = new LinkedHashMap<>();
         for (String m : new String[] {"run_events", "layer_stats"}) {
             for (Row r : influx.query("SELECT last(step) FROM " + m + " GROUP BY run")) {
@@ -196,10 +196,10 @@ public final class RunData {
         latestLayer().ifPresent(r -> {
             s.put("optimizer", r.str("optimizer"));
             if (r.has("learning_rate")) {
-                s.put("lr", Fmt.sci(r.num("learning_rate")));
+                s.put("lr", NumberFormats.sci(r.num("learning_rate")));
             }
-            s.put("L2", r.has("l2") ? Fmt.sci(r.num("l2")) : "0");
-            s.put("weight decay", r.has("weight_decay") ? Fmt.sci(r.num("weight_decay")) : "0");
+            s.put("L2", r.has("l2") ? NumberFormats.sci(r.num("l2")) : "0");
+            s.put("weight decay", r.has("weight_decay") ? NumberFormats.sci(r.num("weight_decay")) : "0");
             if (r.has("batch_size")) {
                 s.put("batch", Long.toString(r.lng("batch_size")));
             }

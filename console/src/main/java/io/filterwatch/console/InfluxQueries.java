@@ -14,7 +14,7 @@ import org.influxdb.dto.QueryResult;
 import okhttp3.OkHttpClient;
 
 /** A thin InfluxQL reader over the {@code filterwatch} database: every result row as a map, times in epoch millis. */
-public final class Influx implements AutoCloseable {
+public final class InfluxQueries implements AutoCloseable {
 
     /** One result row: column name to value (numbers are Doubles, "time" is epoch millis), plus the series' tags. */
     public static final class Row {
@@ -83,7 +83,7 @@ public final class Influx implements AutoCloseable {
     private final InfluxDB influx;
     private final String database;
 
-    public Influx(String url, String database, String user, String password) {
+    public InfluxQueries(String url, String database, String user, String password) {
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS);
