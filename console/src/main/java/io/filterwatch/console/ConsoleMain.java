@@ -35,8 +35,8 @@ public final class ConsoleMain implements Runnable {
                 description = "The aggregator's REST base URL, for the pruning plan (default: ${DEFAULT-VALUE}); '' to skip.")
         String api;
 
-        Influx open() {
-            return new Influx(influxUrl, database, user, password);
+        InfluxQueries open() {
+            return new InfluxQueries(influxUrl, database, user, password);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.filterwatch.console.Influx.Row;
+import io.filterwatch.console.InfluxQueries.Row;
 import io.filterwatch.protocol.influx.InfluxSchema;
 import io.filterwatch.protocol.influx.InfluxSchema.Fields;
 import io.filterwatch.protocol.influx.InfluxSchema.Tags;
@@ -37,18 +37,18 @@ public final class WatchFrame {
     }
 
     /** @param totalSteps per run, the planned number of steps when known (0 = unknown) */
-    public String render(List<RunData> runs, Map<String, Long> totalSteps, long nowMillis) {
+    public String render(List<RunHistory> runs, Map<String, Long> totalSteps, long nowMillis) {
         StringBuilder b = new StringBuilder();
         b.append(c(BOLD, "FilterWatch")).append(" live view  ").append(c(DIM, CLOCK.format(Instant.ofEpochMilli(nowMillis))
                 + " UTC  (" + (ansi ? "green alive, yellow dying, red dead" : "= alive, ~ dying, X dead") + ")")).append('\n');
-        for (RunData run : runs) {
+        for (RunHistory run : runs) {
             b.append('\n');
             renderRun(b, run, totalSteps.getOrDefault(run.runId, 0L));
         }
         return b.toString();
     }
 
-    private void renderRun(StringBuilder b, RunData run, long total) {
+    private void renderRun(StringBuilder b, RunHistory run, long total) {
         String status = run.status();
         long step = run.lastStep();
         String statusColour = switch (status) {
@@ -64,9 +64,9 @@ public final class WatchFrame {
         }
         run.lastEvent().ifPresent(e -> b.append("  epoch ").append(e.lng(Fields.EPOCH)));
         run.lastEventWithLoss().ifPresent(e -> {
-            b.append("  loss ").append(Fmt.f(e.num(Fields.LOSS), 3));
+            b.append("  loss ").append(NumberFormats.f(e.num(Fields.LOSS), 3));
             if (e.has(Fields.ACCURACY)) {
-                b.append("  acc ").append(Fmt.f(e.num(Fields.ACCURACY), 3));
+                b.append("  acc ").append(NumberFormats.f(e.num(Fields.ACCURACY), 3));
             }
         });
         b.append('\n');
@@ -92,11 +92,11 @@ public final class WatchFrame {
                 b.append(String.format(Locale.ROOT, "  %-" + nameWidth + "s %7d  ", r.str(Tags.LAYER), n));
                 b.append(bar(alive, dying, dead, n));
                 b.append(String.format(Locale.ROOT, " %6d %6d %6d %6d %7s  %d/%d%n", alive, dying, r.lng(Fields.SILENT), dead,
-                        Fmt.pct(n == 0 ? 0 : dead / (double) n), r.lng(Fields.DEAD_BY_ACTIVATION), r.lng(Fields.DEAD_BY_SCALE)));
+                        NumberFormats.pct(n == 0 ? 0 : dead / (double) n), r.lng(Fields.DEAD_BY_ACTIVATION), r.lng(Fields.DEAD_BY_SCALE)));
             }
             long[] t = run.totals();
             String headline = String.format(Locale.ROOT, "  all %d filters: %d alive, %d dying, %d silent, %d dead (%s)",
-                    t[0], t[1], t[2], t[6], t[3], Fmt.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]));
+                    t[0], t[1], t[2], t[6], t[3], NumberFormats.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]));
             b.append(t[3] > 0 ? c(BOLD, headline) : headline).append('\n');
         }
         List<Row> episodes = run.alertEpisodes();

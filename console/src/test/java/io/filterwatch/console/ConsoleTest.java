@@ -27,7 +27,7 @@ import io.filterwatch.testing.LocalInfluxDb;
 class ConsoleTest {
 
     static LocalInfluxDb influxd;
-    static Influx influx;
+    static InfluxQueries influx;
 
     @BeforeAll
     static void fill() {
@@ -35,7 +35,7 @@ class ConsoleTest {
         influxd.createDatabase("filterwatch");
         SyntheticRun.write(influxd.url(), "adam-l2", true);
         SyntheticRun.write(influxd.url(), "adamw", false);
-        influx = new Influx(influxd.url(), "filterwatch", null, null);
+        influx = new InfluxQueries(influxd.url(), "filterwatch", null, null);
     }
 
     @AfterAll
@@ -50,7 +50,7 @@ class ConsoleTest {
 
     @Test
     void loadsTheRunInLayerOrder() {
-        RunData run = RunData.loadFull(influx, "adam-l2");
+        RunHistory run = RunHistory.loadFull(influx, "adam-l2");
         assertThat(run.layerHistory.keySet()).containsExactly("conv1", "conv2", "conv3");
         assertThat(run.layerHistory.get("conv2")).hasSize(10);
         assertThat(run.status()).isEqualTo("FINISHED");
@@ -58,7 +58,7 @@ class ConsoleTest {
         assertThat(run.totals()).containsExactly(32, 26, 0, 6, 6, 4, 0);
         assertThat(run.latestFilters.get("conv3")).hasSize(16);
         assertThat(run.alertEpisodes()).hasSize(2);
-        assertThat(RunData.knownRuns(influx)).containsExactlyInAnyOrder("adam-l2", "adamw");
+        assertThat(RunHistory.knownRuns(influx)).containsExactlyInAnyOrder("adam-l2", "adamw");
     }
 
     @Test
@@ -129,7 +129,7 @@ class ConsoleTest {
 
     @Test
     void watchFrameShowsProgressBarsAndAlerts() {
-        RunData run = RunData.loadLatest(influx, "adam-l2");
+        RunHistory run = RunHistory.loadLatest(influx, "adam-l2");
         String plain = new WatchFrame(false, 16).render(List.of(run), Map.of("adam-l2", 1000L), SyntheticRun.T0);
         assertThat(plain).doesNotContain("\u001b[");
         assertThat(plain).contains("run adam-l2  FINISHED  step 1000/1000 [####################] 100%")
@@ -147,7 +147,7 @@ class ConsoleTest {
         assertThat(ansi).contains(WatchFrame.GREEN + "\u2588\u2588\u2588\u2588" + WatchFrame.YELLOW + WatchFrame.RED
                 + "\u2588".repeat(12) + WatchFrame.RESET);
 
-        String healthy = new WatchFrame(false, 16).render(List.of(RunData.loadLatest(influx, "adamw")), Map.of(), SyntheticRun.T0);
+        String healthy = new WatchFrame(false, 16).render(List.of(RunHistory.loadLatest(influx, "adamw")), Map.of(), SyntheticRun.T0);
         assertThat(healthy).contains("alerts: none").contains("32 alive, 0 dying, 0 silent, 0 dead (0.0%)");
     }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.filterwatch.console.Influx;
+import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.console.ReportCommand;
 import io.filterwatch.deploy.DashboardQueries;
 import io.filterwatch.protocol.AlertRule;
@@ -98,7 +98,7 @@ class PipelineE2ETest {
     PipelineStack stack;
     Path root;
     Path out;
-    Influx influx;
+    InfluxQueries influx;
     String api;
     final Map<String, Long> trainingSeconds = new LinkedHashMap<>();
 
@@ -154,8 +154,8 @@ class PipelineE2ETest {
                 return false;
             }
         }
-        return !influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, run) + " AND " + Tags.TYPE.name() + " = 'FINISHED'").isEmpty()
-                && influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, run) + " AND " + Fields.STEP.name() + " = " + STEPS).size()
+        return !influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_EVENTS, run) + " AND " + Tags.TYPE.name() + " = 'FINISHED'").isEmpty()
+                && influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, run) + " AND " + Fields.STEP.name() + " = " + STEPS).size()
                 == s.path("layers").size();
     }
 
@@ -190,7 +190,7 @@ class PipelineE2ETest {
     void collapseRunRaisesACollapseAlertSoonAfterTheFirstFiltersDie() throws Exception {
         long firstDeath = firstDeadStep(RUN_COLLAPSE);
         assertThat(firstDeath).as("the collapse run loses filters (layer_stats.dead > 0 at some step)").isPositive();
-        List<Influx.Row> alerts = influx.query(Influx.selectRun(InfluxSchema.ALERTS, RUN_COLLAPSE)
+        List<InfluxQueries.Row> alerts = influx.query(InfluxQueries.selectRun(InfluxSchema.ALERTS, RUN_COLLAPSE)
                 + " AND " + Fields.STATUS.name() + " = 'FIRING' ORDER BY time ASC");
         Long alertStep = alerts.stream().filter(a -> COLLAPSE_RULES.contains(a.str(Tags.RULE))).map(a -> a.lng(Fields.STEP)).min(Long::compare)
                 .orElse(null);
@@ -208,7 +208,7 @@ class PipelineE2ETest {
     @Test
     @Order(2)
     void runWithoutRegularisationRaisesNoAlertAndEndsWithoutDeadFilters() throws Exception {
-        assertThat(influx.query(Influx.selectRun(InfluxSchema.ALERTS, RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
+        assertThat(influx.query(InfluxQueries.selectRun(InfluxSchema.ALERTS, RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
         assertThat(getJson("/runs/" + RUN_HEALTHY + "/alerts")).as("alerts from the API").isEmpty();
         JsonNode summary = getJson("/runs/" + RUN_HEALTHY);
         assertThat(summary.path("dead").asInt()).as("dead filters (API)").isZero();
@@ -223,13 +223,13 @@ class PipelineE2ETest {
         for (String run : List.of(RUN_COLLAPSE, RUN_HEALTHY)) {
             Map<String, GroundTruth.Layer> truth = groundTruth(run);
             JsonNode summary = getJson("/runs/" + run);
-            Map<String, Influx.Row> influxLayers = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, run)
+            Map<String, InfluxQueries.Row> influxLayers = new LinkedHashMap<>();
+            for (InfluxQueries.Row r : influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, run)
                     + " GROUP BY " + Tags.LAYER.name() + " ORDER BY time DESC LIMIT 1")) {
                 influxLayers.put(r.str(Tags.LAYER), r);
             }
             Map<String, Integer> deadFilterRows = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query(Influx.selectRun(InfluxSchema.FILTER_STATS, run)
+            for (InfluxQueries.Row r : influx.query(InfluxQueries.selectRun(InfluxSchema.FILTER_STATS, run)
                     + " GROUP BY " + Tags.LAYER.name() + ", " + Tags.FILTER.name() + " ORDER BY time DESC LIMIT 1")) {
                 deadFilterRows.merge(r.str(Tags.LAYER), r.lng(Fields.STATE_CODE) == 2 ? 1 : 0, Integer::sum);
             }
@@ -240,7 +240,7 @@ class PipelineE2ETest {
                 String layer = l.path("layer").asText();
                 GroundTruth.Layer t = truth.get(layer);
                 assertThat(t).as("ground truth for layer " + layer).isNotNull();
-                Influx.Row i = influxLayers.get(layer);
+                InfluxQueries.Row i = influxLayers.get(layer);
                 table.put(layer, String.format("api %d (act %d, scale %d) | influx layer_stats %d (act %d, scale %d) | influx filter_stats %d"
                                 + " | truth %d (act %d, scale %d) %s", l.path("dead").asInt(), l.path("deadByActivation").asInt(),
                         l.path("deadByScale").asInt(), i.lng(Fields.DEAD), i.lng(Fields.DEAD_BY_ACTIVATION), i.lng(Fields.DEAD_BY_SCALE),
@@ -254,7 +254,7 @@ class PipelineE2ETest {
             for (JsonNode l : summary.path("layers")) {
                 String layer = l.path("layer").asText();
                 GroundTruth.Layer t = truth.get(layer);
-                Influx.Row i = influxLayers.get(layer);
+                InfluxQueries.Row i = influxLayers.get(layer);
                 String what = run + " " + layer + ": " + table.get(layer);
                 assertThat(l.path("dead").asInt()).as("API dead, " + what).isEqualTo(t.dead());
                 assertThat(l.path("deadByActivation").asInt()).as("API dead by activation, " + what).isEqualTo(t.deadByActivation());
@@ -320,7 +320,7 @@ class PipelineE2ETest {
     @Test
     @Order(5)
     void everyDashboardAndAlertQueryReturnsDataWrittenByTheRealAggregator() {
-        boolean epochEnded = !influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, RUN_COLLAPSE)
+        boolean epochEnded = !influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_EVENTS, RUN_COLLAPSE)
                 + " AND " + Tags.TYPE.name() + " = 'EPOCH_END'").isEmpty();
         DashboardQueries.Variables vars = DashboardQueries.Variables.of(RUN_COLLAPSE, "conv3",
                 java.time.Instant.now().minus(Duration.ofHours(2)), java.time.Instant.now().plus(Duration.ofMinutes(1)));
@@ -380,7 +380,7 @@ class PipelineE2ETest {
 
     private long firstDeadStep(String run) {
         long first = -1;
-        for (Influx.Row r : influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, run)
+        for (InfluxQueries.Row r : influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, run)
                 + " AND " + Fields.DEAD.name() + " > 0 ORDER BY time ASC")) {
             long s = r.lng(Fields.STEP);
             first = first < 0 ? s : Math.min(first, s);

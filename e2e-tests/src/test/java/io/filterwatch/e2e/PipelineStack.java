@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.filterwatch.console.Influx;
+import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.protocol.Topics;
 import io.filterwatch.protocol.influx.InfluxSchema;
 import io.filterwatch.testing.EmbeddedKafka;
@@ -24,7 +24,7 @@ final class PipelineStack implements AutoCloseable {
     final Path out;
     final EmbeddedKafka kafka;
     final LocalInfluxDb influxd;
-    final Influx influx;
+    final InfluxQueries influx;
     final List<ServiceProcess> services = new ArrayList<>();
     final String probeUrl;
     final String api;
@@ -44,7 +44,7 @@ final class PipelineStack implements AutoCloseable {
         }
         influxd = LocalInfluxDb.start();
         influxd.createDatabase(InfluxSchema.DEFAULT_DATABASE);
-        influx = new Influx(influxd.url(), InfluxSchema.DEFAULT_DATABASE, null, null);
+        influx = new InfluxQueries(influxd.url(), InfluxSchema.DEFAULT_DATABASE, null, null);
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap(), "INFLUXDB_URL", influxd.url());
         int probePort = PipelineE2ETest.freePort();
         int aggPort = PipelineE2ETest.freePort();

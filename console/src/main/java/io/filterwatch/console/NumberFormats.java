@@ -3,8 +3,8 @@ package io.filterwatch.console;
 import java.util.Locale;
 
 /** Number formatting shared by the terminal view and the report. */
-final class Fmt {
-    private Fmt() {
+final class NumberFormats {
+    private NumberFormats() {
     }
 
     static String sci(double v) {

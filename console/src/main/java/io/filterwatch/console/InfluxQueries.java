@@ -22,7 +22,7 @@ import io.filterwatch.protocol.influx.InfluxSchema.Tag;
  * A thin InfluxQL reader over FilterWatch's database (names: {@link InfluxSchema}): every result row
  * as a map, times in epoch millis.
  */
-public final class Influx implements AutoCloseable {
+public final class InfluxQueries implements AutoCloseable {
 
     /** One result row: column name to value (numbers are Doubles, "time" is epoch millis), plus the series' tags. */
     public static final class Row {
@@ -115,7 +115,7 @@ public final class Influx implements AutoCloseable {
     private final InfluxDB influx;
     private final String database;
 
-    public Influx(String url, String database, String user, String password) {
+    public InfluxQueries(String url, String database, String user, String password) {
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS);

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import io.filterwatch.console.Influx.Row;
+import io.filterwatch.console.InfluxQueries.Row;
 import io.filterwatch.protocol.influx.InfluxSchema;
 import io.filterwatch.protocol.influx.InfluxSchema.Fields;
 import io.filterwatch.protocol.influx.InfluxSchema.Tags;
@@ -18,7 +18,7 @@ import io.filterwatch.protocol.influx.InfluxSchema.Tags;
  * filter_stats, run_stats, run_events, alerts), loaded in full for a report or just the latest
  * points for the live view.
  */
-public final class RunData {
+public final class RunHistory {
 
     public static final String[] TERMINAL = {"FINISHED", "FAILED", "STOPPED"};
 
@@ -31,7 +31,7 @@ public final class RunData {
     /** The latest filter_stats row of every filter, by layer then filter index. */
     public final Map<String, List<Row>> latestFilters;
 
-    RunData(String runId, Map<String, List<Row>> layerHistory, List<Row> runStats, List<Row> events, List<Row> alerts,
+    RunHistory(String runId, Map<String, List<Row>> layerHistory, List<Row> runStats, List<Row> events, List<Row> alerts,
             Map<String, List<Row>> latestFilters) {
         this.runId = runId;
         this.layerHistory = layerHistory;
@@ -42,28 +42,28 @@ public final class RunData {
     }
 
     /** Everything for a report. */
-    public static RunData loadFull(Influx influx, String runId) {
-        List<Row> layers = influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, runId) + " ORDER BY time ASC");
-        List<Row> runStats = influx.query(Influx.selectRun(InfluxSchema.RUN_STATS, runId) + " ORDER BY time ASC");
-        List<Row> events = influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, runId) + " ORDER BY time ASC");
-        List<Row> alerts = influx.query(Influx.selectRun(InfluxSchema.ALERTS, runId) + " ORDER BY time ASC");
-        List<Row> filters = influx.query(Influx.selectRun(InfluxSchema.FILTER_STATS, runId)
+    public static RunHistory loadFull(InfluxQueries influx, String runId) {
+        List<Row> layers = influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, runId) + " ORDER BY time ASC");
+        List<Row> runStats = influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_STATS, runId) + " ORDER BY time ASC");
+        List<Row> events = influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_EVENTS, runId) + " ORDER BY time ASC");
+        List<Row> alerts = influx.query(InfluxQueries.selectRun(InfluxSchema.ALERTS, runId) + " ORDER BY time ASC");
+        List<Row> filters = influx.query(InfluxQueries.selectRun(InfluxSchema.FILTER_STATS, runId)
                 + " GROUP BY " + Tags.LAYER.name() + ", " + Tags.FILTER.name() + " ORDER BY time DESC LIMIT 1");
-        return new RunData(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
+        return new RunHistory(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
     }
 
     /** The latest point of every layer, the run's events and alerts: what one frame of the live view needs. */
-    public static RunData loadLatest(Influx influx, String runId) {
-        List<Row> layers = influx.query(Influx.selectRun(InfluxSchema.LAYER_STATS, runId)
+    public static RunHistory loadLatest(InfluxQueries influx, String runId) {
+        List<Row> layers = influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, runId)
                 + " GROUP BY " + Tags.LAYER.name() + " ORDER BY time DESC LIMIT 1");
-        List<Row> runStats = influx.query(Influx.selectRun(InfluxSchema.RUN_STATS, runId) + " ORDER BY time DESC LIMIT 1");
-        List<Row> events = influx.query(Influx.selectRun(InfluxSchema.RUN_EVENTS, runId) + " ORDER BY time ASC");
-        List<Row> alerts = influx.query(Influx.selectRun(InfluxSchema.ALERTS, runId) + " ORDER BY time ASC");
-        return new RunData(runId, byLayer(layers), runStats, events, alerts, Map.of());
+        List<Row> runStats = influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_STATS, runId) + " ORDER BY time DESC LIMIT 1");
+        List<Row> events = influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_EVENTS, runId) + " ORDER BY time ASC");
+        List<Row> alerts = influx.query(InfluxQueries.selectRun(InfluxSchema.ALERTS, runId) + " ORDER BY time ASC");
+        return new RunHistory(runId, byLayer(layers), runStats, events, alerts, Map.of());
     }
 
     /** Runs that have any run event or layer statistic, most recently active first. */
-    public static List<String> knownRuns(Influx influx) {
+    public static List<String> knownRuns(InfluxQueries influx) {
         Map<String, Long> last = new LinkedHashMap<>();
         for (String m : new String[] {InfluxSchema.RUN_EVENTS.name(), InfluxSchema.LAYER_STATS.name()}) {
             for (Row r : influx.query("SELECT last(" + Fields.STEP.name() + ") FROM " + m + " GROUP BY " + Tags.RUN.name())) {
@@ -199,10 +199,10 @@ public final class RunData {
         latestLayer().ifPresent(r -> {
             s.put("optimizer", r.str(Tags.OPTIMIZER));
             if (r.has(Fields.LEARNING_RATE)) {
-                s.put("lr", Fmt.sci(r.num(Fields.LEARNING_RATE)));
+                s.put("lr", NumberFormats.sci(r.num(Fields.LEARNING_RATE)));
             }
-            s.put("L2", r.has(Fields.L2) ? Fmt.sci(r.num(Fields.L2)) : "0");
-            s.put("weight decay", r.has(Fields.WEIGHT_DECAY) ? Fmt.sci(r.num(Fields.WEIGHT_DECAY)) : "0");
+            s.put("L2", r.has(Fields.L2) ? NumberFormats.sci(r.num(Fields.L2)) : "0");
+            s.put("weight decay", r.has(Fields.WEIGHT_DECAY) ? NumberFormats.sci(r.num(Fields.WEIGHT_DECAY)) : "0");
             if (r.has(Fields.BATCH_SIZE)) {
                 s.put("batch", Long.toString(r.lng(Fields.BATCH_SIZE)));
             }
