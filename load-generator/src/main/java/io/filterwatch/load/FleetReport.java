@@ -1,0 +1,58 @@
+package io.filterwatch.load;
+
+import java.util.Locale;
+
+/**
+ * What one fleet load run measured.
+ *
+ * @param runs              R
+ * @param workers           W per run
+ * @param seconds           from the first round to the last one handed to Kafka
+ * @param records           snapshot records published
+ * @param valueBytes        their encoded size (before compression)
+ * @param wireBytes         bytes the producers sent to the broker (compressed record batches and request overhead)
+ * @param roundsPublished   rounds (run, step) published
+ * @param roundsComplete    rounds whose every layer_stats point reached InfluxDB
+ * @param p50               median snapshot-to-InfluxDB latency, seconds
+ * @param p99               99th percentile, seconds
+ * @param maxLatency        the largest, seconds
+ * @param pointsWritten     points of these runs in InfluxDB at the end (filter_stats, layer_stats, run_stats, run_events, alerts)
+ * @param probeLag          the probe group's lag on the snapshot topic at the end (-1: unknown)
+ * @param aggregatorLag     the aggregator group's lag on its topics at the end (-1: unknown)
+ * @param deadLetters       records added to the dead-letter topic during the run
+ * @param generatorCpuSeconds CPU time of the generator's publishing threads (values, encode, compression)
+ * @param roundsLate        rounds that started more than one round interval behind their schedule
+ */
+public record FleetReport(int runs, int workers, double seconds, long records, long valueBytes, long wireBytes,
+                          long roundsPublished, long roundsComplete, double p50, double p99, double maxLatency,
+                          long pointsWritten, long probeLag, long aggregatorLag, long deadLetters,
+                          double generatorCpuSeconds, long roundsLate) {
+
+    public double recordsPerSecond() {
+        return seconds <= 0 ? 0 : records / seconds;
+    }
+
+    public double megabytesPerSecond() {
+        return seconds <= 0 ? 0 : wireBytes / seconds / 1e6;
+    }
+
+    /** The one line: runs, workers, records/s, MB/s into Kafka, p50/p99 latency, points, lag at the end. */
+    public String summaryLine() {
+        return String.format(Locale.ROOT,
+                "fleet-load summary: runs %d, workers %d, records/s %.1f, MB/s into Kafka %.2f (%.2f per run, %.2f before compression), "
+                        + "snapshot-to-InfluxDB latency p50 %.2f s p99 %.2f s (max %.2f s; rounds %d/%d complete), "
+                        + "points written %d, consumer lag at end probe %d aggregator %d, dead letters %d",
+                runs, workers, recordsPerSecond(), megabytesPerSecond(), megabytesPerSecond() / runs,
+                seconds <= 0 ? 0 : valueBytes / seconds / 1e6, p50, p99, maxLatency, roundsComplete, roundsPublished,
+                pointsWritten, probeLag, aggregatorLag, deadLetters);
+    }
+
+    /** The generator's own cost, printed before the summary. */
+    public String generatorLine() {
+        return String.format(Locale.ROOT,
+                "generator: %d records, %.1f MB encoded in %.0f s, %.1f CPU-s in its publishing threads (%.1f%% of one core; "
+                        + "%.2f ms per record), %d rounds started late",
+                records, valueBytes / 1e6, seconds, generatorCpuSeconds, seconds <= 0 ? 0 : 100 * generatorCpuSeconds / seconds,
+                records == 0 ? 0 : 1000 * generatorCpuSeconds / records, roundsLate);
+    }
+}
