@@ -77,11 +77,11 @@ public final class FleetLoad {
         }
         log.accept(String.format(java.util.Locale.ROOT,
                 "fleet: %d run(s) x %d worker(s) of ResNet-50 (%d layers, %d filters), N = %d, S = %d steps, t = %.3f s, "
-                        + "compress %.1f: a round every %.2f s per run, %d rounds per run (to step %d), %d dying filters "
-                        + "per run (%.0f%%); set up in %.1f s",
+                        + "compress %.1f: a round every %.2f s per run, %d rounds per run (steps %d to %d of a %d-step run), "
+                        + "%d dying filters per run (%.0f%%); set up in %.1f s",
                 s.runs(), s.workers(), layers, topology.layers().stream().mapToInt(RunTopology.Layer::filters).sum(),
                 s.sampleSize(), s.snapshotInterval(), s.stepSeconds(), s.compress(), s.roundSeconds(), s.plannedRounds(),
-                s.plannedSteps(), runs.get(0).dyingFilters(), 100.0 * s.dyingShare(), (System.nanoTime() - t0) / 1e9));
+                s.step(0), s.lastStep(), s.historySteps(), runs.get(0).dyingFilters(), 100.0 * s.dyingShare(), (System.nanoTime() - t0) / 1e9));
 
         try (Admin admin = Admin.create(adminProps(s.bootstrap()));
              Influx influx = new Influx(s.influxUrl(), s.database(), null, null)) {
@@ -117,23 +117,37 @@ public final class FleetLoad {
                     p.close(Duration.ofSeconds(30));
                 }
             }
-            log.accept(String.format(java.util.Locale.ROOT, "published %d rounds in %.0f s; waiting up to %d s for the last in InfluxDB",
-                    latency.publishedRounds(), seconds, s.drainTimeout().toSeconds()));
-            long deadline = System.nanoTime() + s.drainTimeout().toNanos();
-            while (latency.pendingRounds() > 0 && System.nanoTime() < deadline) {
+            Set<String> aggTopics = Set.of(Topics.FILTER_STATS, Topics.LAYER_STATS, Topics.RUNS);
+            long probeLagAtEnd = lag(admin, s.probeGroup(), Set.of(Topics.SNAPSHOTS));
+            long aggLagAtEnd = lag(admin, s.aggregatorGroup(), aggTopics);
+            log.accept(String.format(java.util.Locale.ROOT, "published %d rounds in %.0f s; lag now probe %d aggregator %d; "
+                    + "waiting up to %d s for the last rounds in InfluxDB and both lags at 0",
+                    latency.publishedRounds(), seconds, probeLagAtEnd, aggLagAtEnd, s.drainTimeout().toSeconds()));
+            long drainStart = System.nanoTime();
+            long deadline = drainStart + s.drainTimeout().toNanos();
+            long probeLag = probeLagAtEnd;
+            long aggLag = aggLagAtEnd;
+            while (System.nanoTime() < deadline) {
                 pollQuietly(latency);
-                Thread.sleep(s.pollInterval().toMillis());
+                if (latency.pendingRounds() == 0) {
+                    probeLag = lag(admin, s.probeGroup(), Set.of(Topics.SNAPSHOTS));
+                    aggLag = lag(admin, s.aggregatorGroup(), aggTopics);
+                    if (probeLag == 0 && aggLag == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(Math.max(s.pollInterval().toMillis(), 1000));
             }
-            Thread.sleep(2000); // the aggregator's commit after its last write
-            long probeLag = lag(admin, s.probeGroup(), Set.of(Topics.SNAPSHOTS));
-            long aggLag = lag(admin, s.aggregatorGroup(), Set.of(Topics.FILTER_STATS, Topics.LAYER_STATS, Topics.RUNS));
+            double drained = (System.nanoTime() - drainStart) / 1e9;
+            probeLag = lag(admin, s.probeGroup(), Set.of(Topics.SNAPSHOTS));
+            aggLag = lag(admin, s.aggregatorGroup(), aggTopics);
             long deadLetters = endOffsets(admin, Topics.SNAPSHOTS_DLQ) - dlqStart;
             long points = points(influx, s.runPrefix(), started);
             publisher.stopPolling();
             return new FleetReport(s.runs(), s.workers(), seconds, publisher.records.get(), publisher.valueBytes.get(), wire,
                     latency.publishedRounds(), latency.completeRounds(), latency.quantile(0.5), latency.quantile(0.99),
-                    latency.max(), points, probeLag, aggLag, deadLetters, publisher.cpuNanos.get() / 1e9,
-                    publisher.late.get());
+                    latency.max(), points, probeLagAtEnd, aggLagAtEnd, drained, probeLag, aggLag, deadLetters, publisher.cpuNanos.get() / 1e9,
+                    publisher.sendNanos.get() / 1e9, publisher.late.get());
         }
     }
 
@@ -146,6 +160,7 @@ public final class FleetLoad {
         final AtomicLong records = new AtomicLong();
         final AtomicLong valueBytes = new AtomicLong();
         final AtomicLong cpuNanos = new AtomicLong();
+        final AtomicLong sendNanos = new AtomicLong();
         final AtomicLong late = new AtomicLong();
         final AtomicReference<Exception> failure = new AtomicReference<>();
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -262,18 +277,21 @@ public final class FleetLoad {
         private void round(int r, long k) {
             long cpu0 = threads.getCurrentThreadCpuTime();
             SyntheticRun run = runs.get(r);
-            long step = (k + 1) * s.snapshotInterval();
+            long step = s.step(k);
             long wallClock = System.currentTimeMillis();
             SplittableRandom random = new SplittableRandom(s.seed() ^ (r * 0x9E3779B97F4A7C15L) ^ step);
             List<KafkaProducer<String, byte[]>> ps = producers.get(r);
             long n = 0;
             long bytes = 0;
+            long send = 0;
             for (int l = 0; l < run.layerCount(); l++) {
                 SyntheticRun.Parameters p = run.parameters(l, step);
                 for (int w = 0; w < s.workers(); w++) {
                     LayerSnapshot snapshot = run.snapshot(l, p, w, step, wallClock, k, random);
                     byte[] value = SnapshotCodec.encode(snapshot);
+                    long beforeSend = System.nanoTime();
                     ps.get(w).send(new ProducerRecord<>(Topics.SNAPSHOTS, snapshot.key(), value), this::check);
+                    send += System.nanoTime() - beforeSend;
                     n++;
                     bytes += value.length;
                 }
@@ -285,6 +303,7 @@ public final class FleetLoad {
             records.addAndGet(n);
             valueBytes.addAndGet(bytes);
             cpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
+            sendNanos.addAndGet(send);
         }
     }
 

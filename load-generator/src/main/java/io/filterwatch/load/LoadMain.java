@@ -36,6 +36,10 @@ public final class LoadMain implements Callable<Integer> {
     long steps;
     @Option(names = "--dying-share", defaultValue = "0.2", description = "Share of the filters that die over the run (default ${DEFAULT-VALUE}, the paper's ResNet-50 with Adam).")
     double dyingShare;
+    @Option(names = "--run-length", defaultValue = "0", description = "The simulated run's steps, over which the dying share dies (death steps at 30-90%% of it); 0: the last step published. 450450 = 90 ImageNet epochs.")
+    long runLength;
+    @Option(names = "--start-step", defaultValue = "0", description = "The first round's step is this + S: start in the middle of a run (default ${DEFAULT-VALUE}).")
+    long startStep;
     @Option(names = "--sample-size", defaultValue = "128", description = "N, sampled responses per filter and worker (default ${DEFAULT-VALUE}).")
     int sampleSize;
     @Option(names = "--batch", defaultValue = "32", description = "Per-worker mini-batch (default ${DEFAULT-VALUE}; 8 x 32 = ImageNet's 256).")
@@ -62,8 +66,8 @@ public final class LoadMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration d = duration != null ? parse(duration) : steps > 0 ? null : Duration.ofMinutes(5);
-        FleetSettings s = new FleetSettings(runs, workers, interval, stepSeconds, compress, d, steps, dyingShare, sampleSize,
-                batch, seed, prefix, bootstrap, compression, influxUrl, database, probeGroup, aggregatorGroup,
+        FleetSettings s = new FleetSettings(runs, workers, interval, stepSeconds, compress, d, steps, dyingShare, runLength, startStep,
+                sampleSize, batch, seed, prefix, bootstrap, compression, influxUrl, database, probeGroup, aggregatorGroup,
                 parse(drainTimeout), Duration.ofMillis(250));
         FleetReport report = new FleetLoad(s, System.out::println).run();
         System.out.println(report.generatorLine());

@@ -64,20 +64,20 @@ final class SamplePool {
 
     /**
      * Variant {@code variant} of layer {@code layer} with filter f firing on round(activity[f] * N) of the N
-     * samples (its largest responses kept), written into {@code scratch}.
+     * samples (its largest responses kept) and its largest sampled response {@code scale[f]} (the codes are
+     * relative to it, so any positive scale keeps them valid), written into {@code scratch}.
      */
-    QuantisedSample withActivity(int layer, int variant, double[] activity, Scratch scratch) {
+    QuantisedSample withActivity(int layer, int variant, double[] activity, float[] scale, Scratch scratch) {
         QuantisedSample base = byLayer[layer][variant];
         int n = sampleSize;
         int c = base.filterCount();
         System.arraycopy(base.codes(), 0, scratch.codes, 0, c * n);
-        float[] baseScales = base.scales();
         float[] baseSums = base.activeFractionSums();
         for (int f = 0; f < c; f++) {
             int firing = (int) Math.round(Math.min(1.0, Math.max(0.0, activity[f])) * n);
             int from = f * n;
             java.util.Arrays.fill(scratch.codes, from, from + n - firing, (char) 0);
-            scratch.scales[f] = firing == 0 ? 0f : baseScales[f];
+            scratch.scales[f] = firing == 0 ? 0f : scale[f];
             scratch.fractionSums[f] = (float) (baseSums[f] * firing / n);
         }
         return new QuantisedSample(n, scratch.scales, scratch.codes, scratch.fractionSums, 0);

@@ -52,6 +52,7 @@ final class SyntheticRun {
         final float[] weight0;
         final float[] activity0;
         final float[] maxScale;
+        final float[] sampleScale; // the sample's max: below the window's max response, so M_f stays put
         final float[] phase;
         final long[] deathStep; // Long.MAX_VALUE: alive
         final ThreadLocal<SamplePool.Scratch> scratch;
@@ -66,6 +67,7 @@ final class SyntheticRun {
             weight0 = new float[c];
             activity0 = new float[c];
             maxScale = new float[c];
+            sampleScale = new float[c];
             phase = new float[c];
             deathStep = new long[c];
             scratch = ThreadLocal.withInitial(() -> new SamplePool.Scratch(c, sampleSize));
@@ -80,7 +82,7 @@ final class SyntheticRun {
         List<RunTopology.Layer> ls = topology.layers();
         layers = new Layer[ls.size()];
         SplittableRandom random = new SplittableRandom(seed);
-        long planned = settings.plannedSteps();
+        long planned = settings.historySteps();
         int totalFilters = ls.stream().mapToInt(RunTopology.Layer::filters).sum();
         double weighted = 0;
         for (RunTopology.Layer l : ls) {
@@ -102,6 +104,7 @@ final class SyntheticRun {
                 layer.weight0[f] = (float) (0.5 + 1.5 * random.nextDouble());
                 layer.activity0[f] = (float) (0.05 + 0.55 * random.nextDouble());
                 layer.maxScale[f] = (float) (0.5 + 4 * random.nextDouble());
+                layer.sampleScale[f] = 0.85f * layer.maxScale[f];
                 layer.phase[f] = (float) (2 * Math.PI * random.nextDouble());
                 layer.deathStep[f] = random.nextDouble() < dying
                         ? Math.max(1, (long) (planned * (0.3 + 0.6 * random.nextDouble())))
@@ -221,6 +224,6 @@ final class SyntheticRun {
         TrainingContext context = new TrainingContext(runId, rank, step, (int) (step / settings.stepsPerEpoch()),
                 wallClockMillis, OPTIMIZER, LEARNING_RATE, L2, 0.0, settings.batchPerWorker());
         return new LayerSnapshot(context, l.info, p.params(), gradients, activity,
-                pool.withActivity(layerIndex, variant, p.activity(), l.scratch.get()));
+                pool.withActivity(layerIndex, variant, p.activity(), l.sampleScale, l.scratch.get()));
     }
 }

@@ -20,7 +20,7 @@ class SyntheticRunTest {
     void theChosenShareDiesAndTheRestStaysAliveAndSelective() {
         RunTopology topology = ResNet50.topology();
         SamplePool pool = new SamplePool(topology, 16, 2, 1);
-        FleetSettings s = new FleetSettings(1, 2, 100, 0.3, 1, null, 10_000, 0.2, 16, 32, 7, "t", "x", "zstd", "x", "db", "p",
+        FleetSettings s = new FleetSettings(1, 2, 100, 0.3, 1, null, 10_000, 0.2, 0, 0, 16, 32, 7, "t", "x", "zstd", "x", "db", "p",
                 "a", Duration.ofSeconds(1), Duration.ofMillis(100));
         SyntheticRun run = new SyntheticRun("t-0", s, topology, pool, 7);
         assertThat((double) run.dyingFilters() / 26_560).isBetween(0.18, 0.22);
