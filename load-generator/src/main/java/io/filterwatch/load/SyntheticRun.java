@@ -54,6 +54,7 @@ final class SyntheticRun {
         final float[] maxScale;
         final float[] sampleScale; // the sample's max: below the window's max response, so M_f stays put
         final float[] phase;
+        final float[] gradSign;
         final long[] deathStep; // Long.MAX_VALUE: alive
         final ThreadLocal<SamplePool.Scratch> scratch;
 
@@ -69,6 +70,7 @@ final class SyntheticRun {
             maxScale = new float[c];
             sampleScale = new float[c];
             phase = new float[c];
+            gradSign = new float[c];
             deathStep = new long[c];
             scratch = ThreadLocal.withInitial(() -> new SamplePool.Scratch(c, sampleSize));
         }
@@ -106,6 +108,7 @@ final class SyntheticRun {
                 layer.maxScale[f] = (float) (0.5 + 4 * random.nextDouble());
                 layer.sampleScale[f] = 0.85f * layer.maxScale[f];
                 layer.phase[f] = (float) (2 * Math.PI * random.nextDouble());
+                layer.gradSign[f] = random.nextBoolean() ? 1f : -1f;
                 layer.deathStep[f] = random.nextDouble() < dying
                         ? Math.max(1, (long) (planned * (0.3 + 0.6 * random.nextDouble())))
                         : Long.MAX_VALUE;
@@ -198,9 +201,11 @@ final class SyntheticRun {
             double life = p.life()[f];
             double gamma = Math.abs(p.gamma()[f]);
             double loss = 0.01 * l.gamma0[f] * life;
-            gradGamma[f] = (float) (loss * random.nextGaussian());
-            gradBeta[f] = (float) (loss * random.nextGaussian());
-            gradWeight[f] = (float) (0.05 * l.weight0[f] * life * (0.5 + random.nextDouble()));
+            // a systematic part (the filter's own sign) plus mini-batch noise: the all-reduced gradient's size is
+            // stable from round to round, as the probe's dominance tolerance (a factor) expects
+            gradGamma[f] = (float) (loss * (l.gradSign[f] + 0.2 * random.nextGaussian()));
+            gradBeta[f] = (float) (loss * (-l.gradSign[f] + 0.2 * random.nextGaussian()));
+            gradWeight[f] = (float) (0.05 * l.weight0[f] * life * (0.9 + 0.2 * random.nextDouble()));
             rmsGamma[f] = (float) (loss + L2 * gamma + 1e-9);
             rmsBeta[f] = (float) (loss + L2 * Math.abs(p.params().beta()[f]) + 1e-9);
             rmsWeight[f] = (float) (1e-3 * life + L2 * 1e-2 + 1e-9);
