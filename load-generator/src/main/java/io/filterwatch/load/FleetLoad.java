@@ -100,7 +100,10 @@ public final class FleetLoad {
             publisher.startedEvents(started);
             long tStart = System.nanoTime();
             publisher.publishAll();
-            double seconds = (System.nanoTime() - tStart) / 1e9;
+            // rates over the rounds' own time: R runs x k rounds cover k round intervals (the last round's interval
+            // included), not the time from the first round to the start of the last
+            double seconds = Math.max((System.nanoTime() - tStart) / 1e9,
+                    (double) latency.publishedRounds() / s.runs() * s.roundSeconds());
             publisher.finishedEvents();
             for (List<KafkaProducer<String, byte[]>> ps : producers) {
                 for (KafkaProducer<String, byte[]> p : ps) {

@@ -7,7 +7,7 @@ import java.util.Locale;
  *
  * @param runs              R
  * @param workers           W per run
- * @param seconds           from the first round to the last one handed to Kafka
+ * @param seconds           the rounds' time: rounds per run x the round interval (or longer, when the generator fell behind)
  * @param records           snapshot records published
  * @param valueBytes        their encoded size (before compression)
  * @param wireBytes         bytes the producers sent to the broker (compressed record batches and request overhead)
