@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.filterwatch.console.backtest.BacktestCommand;
 import io.filterwatch.console.backtest.RecordCommand;
+import io.filterwatch.protocol.influx.InfluxSchema;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ public final class ConsoleMain implements Runnable {
                 description = "InfluxDB 1.x URL (default: ${DEFAULT-VALUE}).")
         String influxUrl;
 
-        @Option(names = "--database", defaultValue = "${env:FW_INFLUX_DATABASE:-filterwatch}", description = "Database (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--database", defaultValue = "${env:FW_INFLUX_DATABASE:-" + InfluxSchema.DEFAULT_DATABASE + "}", description = "Database (default: ${DEFAULT-VALUE}).")
         String database;
 
         @Option(names = "--influx-user", defaultValue = "${env:FW_INFLUX_USER:-}", description = "InfluxDB user, if auth is on.")

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import io.filterwatch.console.InfluxQueries.Row;
 import io.filterwatch.console.ReportModel.ComparisonRow;
+import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.PruningPlan;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
 /** The report's model shaped from runs in memory (no InfluxDB), and the page its templates render from it. */
 class HtmlReportTest {
@@ -79,26 +82,27 @@ class HtmlReportTest {
         for (int i = 0; i < dead.length; i++) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("time", (double) (i + 1) * 1000);
-            r.put("layer", "conv1");
-            r.put("optimizer", optimizer);
-            r.put("step", (double) (i + 1) * 100);
-            r.put("layer_index", 0.0);
-            r.put("filter_count", 8.0);
-            r.put("alive", (double) (8 - dead[i]));
-            r.put("dead", (double) dead[i]);
-            r.put("dead_by_activation", (double) dead[i]);
-            r.put("dead_by_scale", (double) Math.max(0, dead[i] - 2));
-            r.put("dead_fraction", dead[i] / 8.0);
-            r.put("median_gamma_dominance", 0.5);
-            r.put("learning_rate", 5e-3);
-            r.put("l2", l2);
-            r.put("sel_bin_9", (double) dead[i]);
+            r.put(Tags.LAYER.name(), "conv1");
+            r.put(Tags.OPTIMIZER.name(), optimizer);
+            r.put(Fields.STEP.name(), (double) (i + 1) * 100);
+            r.put(Fields.LAYER_INDEX.name(), 0.0);
+            r.put(Fields.FILTER_COUNT.name(), 8.0);
+            r.put(Fields.ALIVE.name(), (double) (8 - dead[i]));
+            r.put(Fields.DEAD.name(), (double) dead[i]);
+            r.put(Fields.DEAD_BY_ACTIVATION.name(), (double) dead[i]);
+            r.put(Fields.DEAD_BY_SCALE.name(), (double) Math.max(0, dead[i] - 2));
+            r.put(Fields.DEAD_FRACTION.name(), dead[i] / 8.0);
+            r.put(Fields.MEDIAN_GAMMA_DOMINANCE.name(), 0.5);
+            r.put(Fields.LEARNING_RATE.name(), 5e-3);
+            r.put(Fields.L2.name(), l2);
+            r.put(Fields.selectivityBin(LayerStat.SELECTIVITY_BINS - 1).name(), (double) dead[i]); // the most selective bin
             layer.add(Row.of(r));
         }
         long last = dead.length * 100L;
-        List<Row> events = List.of(Row.of(Map.of("type", "FINISHED", "step", (double) last, "epoch", 1.0, "loss", 0.5, "accuracy", 0.8)));
-        List<Row> alerts = alert == null ? List.of() : List.of(Row.of(Map.of("id", "a1", "rule", "layer-dead-fraction", "layer", "conv1",
-                "severity", "WARNING", "status", alert, "step", 200.0, "summary", "conv1 <b>dying</b>")));
+        List<Row> events = List.of(Row.of(Map.of(Tags.TYPE.name(), "FINISHED", Fields.STEP.name(), (double) last, Fields.EPOCH.name(), 1.0,
+                Fields.LOSS.name(), 0.5, Fields.ACCURACY.name(), 0.8)));
+        List<Row> alerts = alert == null ? List.of() : List.of(Row.of(Map.of(Fields.ID.name(), "a1", Tags.RULE.name(), "layer-dead-fraction", Tags.LAYER.name(), "conv1",
+                Tags.SEVERITY.name(), "WARNING", Fields.STATUS.name(), alert, Fields.STEP.name(), 200.0, Fields.SUMMARY.name(), "conv1 <b>dying</b>")));
         return new RunHistory(id, Map.of("conv1", layer), List.of(), events, alerts, Map.of());
     }
 }
