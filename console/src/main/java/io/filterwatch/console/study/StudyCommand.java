@@ -110,6 +110,10 @@ public final class StudyCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "study: %s: %d of %d dead (activation %d, scale %d), test accuracy %s (%.1f s)%n", s.name(),
                     r.dead(), r.filters(), r.deadByActivation(), r.deadByScale(),
                     r.test() == null ? "not evaluated" : String.format(Locale.ROOT, "%.4f", r.test().accuracy()), (System.nanoTime() - t0) / 1e9);
+            if (r.layers().isEmpty()) {
+                System.err.printf(Locale.ROOT, "study: %s: warning: the probe produced no layer statistics from this recording "
+                        + "(too few snapshots?)%n", s.name());
+            }
             analysed.add(a);
         }
         if (analysed.isEmpty()) {
