@@ -52,6 +52,50 @@ public final class RunHistory {
         return new RunHistory(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
     }
 
+    /**
+     * What InfluxDB would hold for the run after the aggregator wrote {@code points} (line protocol,
+     * its {@code PointMapper}'s): a point with the measurement, tags and time of an earlier one
+     * replaces it, as in InfluxDB. Points of other runs are ignored. The study builds its report from a replay this way.
+     */
+    public static RunHistory fromPoints(String runId, List<String> points) {
+        Map<String, LinePoints.Point> stored = new LinkedHashMap<>();
+        for (String line : points) {
+            LinePoints.Point p = LinePoints.parse(line);
+            if (runId.equals(p.row().str(Tags.RUN.name()))) {
+                // the series key (measurement and tags, i.e. the text before the first unescaped space) and the time
+                stored.put(line.substring(0, seriesEnd(line)) + ' ' + p.row().time(), p);
+            }
+        }
+        Map<String, List<Row>> byMeasurement = new LinkedHashMap<>();
+        stored.values().forEach(p -> byMeasurement.computeIfAbsent(p.measurement(), k -> new ArrayList<>()).add(p.row()));
+        Comparator<Row> byTime = Comparator.comparingLong(Row::time);
+        List<Row> layers = sorted(byMeasurement.get(InfluxSchema.LAYER_STATS.name()), byTime);
+        Map<String, Row> latestFilter = new LinkedHashMap<>();
+        for (Row r : sorted(byMeasurement.get(InfluxSchema.FILTER_STATS.name()), byTime)) {
+            latestFilter.put(r.str(Tags.LAYER) + '\u0000' + r.str(Tags.FILTER), r);
+        }
+        return new RunHistory(runId, byLayer(layers), sorted(byMeasurement.get(InfluxSchema.RUN_STATS.name()), byTime),
+                sorted(byMeasurement.get(InfluxSchema.RUN_EVENTS.name()), byTime), sorted(byMeasurement.get(InfluxSchema.ALERTS.name()), byTime),
+                filtersByLayer(new ArrayList<>(latestFilter.values()), layers));
+    }
+
+    private static int seriesEnd(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '\\') {
+                i++;
+            } else if (line.charAt(i) == ' ') {
+                return i;
+            }
+        }
+        return line.length();
+    }
+
+    private static List<Row> sorted(List<Row> rows, Comparator<Row> order) {
+        List<Row> out = rows == null ? new ArrayList<>() : new ArrayList<>(rows);
+        out.sort(order);
+        return out;
+    }
+
     /** The latest point of every layer, the run's events and alerts: what one frame of the live view needs. */
     public static RunHistory loadLatest(InfluxQueries influx, String runId) {
         List<Row> layers = influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, runId)
