@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import io.filterwatch.console.InfluxQueries.Row;
 import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.LinePoint;
 import io.filterwatch.protocol.influx.InfluxSchema.Fields;
 import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
@@ -58,16 +59,15 @@ public final class RunHistory {
      * replaces it, as in InfluxDB. Points of other runs are ignored. The study builds its report from a replay this way.
      */
     public static RunHistory fromPoints(String runId, List<String> points) {
-        Map<String, LinePoints.Point> stored = new LinkedHashMap<>();
+        Map<String, LinePoint> stored = new LinkedHashMap<>();
         for (String line : points) {
-            LinePoints.Point p = LinePoints.parse(line);
-            if (runId.equals(p.row().str(Tags.RUN.name()))) {
-                // the series key (measurement and tags, i.e. the text before the first unescaped space) and the time
-                stored.put(line.substring(0, seriesEnd(line)) + ' ' + p.row().time(), p);
+            LinePoint p = LinePoint.parse(line);
+            if (runId.equals(p.tags().get(Tags.RUN.name()))) {
+                stored.put(p.seriesKey() + ' ' + p.time(), p);
             }
         }
         Map<String, List<Row>> byMeasurement = new LinkedHashMap<>();
-        stored.values().forEach(p -> byMeasurement.computeIfAbsent(p.measurement(), k -> new ArrayList<>()).add(p.row()));
+        stored.values().forEach(p -> byMeasurement.computeIfAbsent(p.measurement(), k -> new ArrayList<>()).add(row(p)));
         Comparator<Row> byTime = Comparator.comparingLong(Row::time);
         List<Row> layers = sorted(byMeasurement.get(InfluxSchema.LAYER_STATS.name()), byTime);
         Map<String, Row> latestFilter = new LinkedHashMap<>();
@@ -79,15 +79,12 @@ public final class RunHistory {
                 filtersByLayer(new ArrayList<>(latestFilter.values()), layers));
     }
 
-    private static int seriesEnd(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) == '\\') {
-                i++;
-            } else if (line.charAt(i) == ' ') {
-                return i;
-            }
-        }
-        return line.length();
+    /** A point as the InfluxQL query would return it: tags and strings as strings, numbers as doubles, time in millis. */
+    private static Row row(LinePoint p) {
+        Map<String, Object> values = new LinkedHashMap<>(p.tags());
+        p.fields().forEach((k, v) -> values.put(k, v instanceof Number n ? n.doubleValue() : v));
+        values.put("time", (double) p.time());
+        return Row.of(values);
     }
 
     private static List<Row> sorted(List<Row> rows, Comparator<Row> order) {

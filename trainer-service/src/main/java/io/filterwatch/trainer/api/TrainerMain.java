@@ -68,11 +68,8 @@ public class TrainerMain implements QuarkusApplication {
             Quarkus.waitForExit();
             return 0;
         }
-        RunConfig config;
-        try {
-            config = jobConfig.read();
-        } catch (IllegalArgumentException e) {
-            LOG.error("job mode: " + e.getMessage());
+        RunConfig config = readRun("job");
+        if (config == null) {
             return 2;
         }
         RunStatus status = runs.runBlocking(config);
@@ -86,13 +83,20 @@ public class TrainerMain implements QuarkusApplication {
         return status.state() == RunStatus.State.FINISHED ? 0 : 1;
     }
 
+    /** The run of {@code filterwatch.run.*}, or null (logged) when it is invalid. */
+    private RunConfig readRun(String mode) {
+        try {
+            return jobConfig.read();
+        } catch (IllegalArgumentException e) {
+            LOG.error(mode + " mode: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** Prints the configured run's test-split score as one JSON line; 0, 1 when it cannot, 2 for an invalid configuration. */
     private int evaluate() {
-        RunConfig config;
-        try {
-            config = jobConfig.read();
-        } catch (IllegalArgumentException e) {
-            LOG.error("evaluate mode: " + e.getMessage());
+        RunConfig config = readRun("evaluate");
+        if (config == null) {
             return 2;
         }
         try {

@@ -8,26 +8,29 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.filterwatch.aggregator.sink.PointMapper;
+import io.filterwatch.console.InfluxQueries.Row;
+import io.filterwatch.protocol.influx.LinePoint;
 import io.filterwatch.protocol.Alert;
 import io.filterwatch.protocol.RunEvent;
 
-/** The aggregator's points read back as the rows InfluxDB would return, and a run's history built from them. */
-class LinePointsTest {
+/** The aggregator's points (read with the protocol's {@link LinePoint}) read back as the rows InfluxDB would return, and a run's history built from them. */
+class RunHistoryFromPointsTest {
 
     static final String NASTY = "a \"quoted\", spaced=text\\ with a backslash";
 
     @Test
     void pointsReadBackWithTheirTagsFieldsAndTime() {
-        LinePoints.Point p = LinePoints.parse(PointMapper.alert(new Alert("id 1", "run,x=y", "layer-dead-fraction", Alert.Severity.WARNING,
-                Alert.Status.FIRING, "conv 1", 1200, 1_780_000_000_123L, NASTY, "d", Map.of())));
-        assertThat(p.measurement()).isEqualTo("alerts");
-        assertThat(p.row().str("run")).isEqualTo("run,x=y");
-        assertThat(p.row().str("layer")).isEqualTo("conv 1");
-        assertThat(p.row().str("summary")).isEqualTo(NASTY);
-        assertThat(p.row().str("id")).isEqualTo("id 1");
-        assertThat(p.row().lng("step")).isEqualTo(1200);
-        assertThat(p.row().num("firing")).isEqualTo(1.0);
-        assertThat(p.row().time()).isEqualTo(1_780_000_000_123L);
+        String line = PointMapper.alert(new Alert("id 1", "run,x=y", "layer-dead-fraction", Alert.Severity.WARNING,
+                Alert.Status.FIRING, "conv 1", 1200, 1_780_000_000_123L, NASTY, "d", Map.of()));
+        assertThat(LinePoint.parse(line).measurement()).isEqualTo("alerts");
+        Row p = RunHistory.fromPoints("run,x=y", List.of(line)).alerts.get(0);
+        assertThat(p.str("run")).isEqualTo("run,x=y");
+        assertThat(p.str("layer")).isEqualTo("conv 1");
+        assertThat(p.str("summary")).isEqualTo(NASTY);
+        assertThat(p.str("id")).isEqualTo("id 1");
+        assertThat(p.lng("step")).isEqualTo(1200);
+        assertThat(p.num("firing")).isEqualTo(1.0);
+        assertThat(p.time()).isEqualTo(1_780_000_000_123L);
     }
 
     @Test
