@@ -57,18 +57,30 @@ public final class ReportModelBuilder {
     private ReportModelBuilder() {
     }
 
+    /** What {@code console report} reads. */
+    public static final String FROM_INFLUXDB = "InfluxDB (database filterwatch)";
+
     public static ReportModel build(List<RunInput> inputs, long generatedAtMillis) {
-        if (inputs.isEmpty() || inputs.size() > 2) {
-            throw new IllegalArgumentException("a report shows one run or two side by side, got " + inputs.size());
+        return build(inputs, generatedAtMillis, FROM_INFLUXDB, List.of());
+    }
+
+    /**
+     * @param source    where the runs' numbers come from, for the page's header
+     * @param extraRows rows the side-by-side table shows after the outcome (one value per run, in order)
+     */
+    public static ReportModel build(List<RunInput> inputs, long generatedAtMillis, String source, List<ComparisonRow> extraRows) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("a report shows at least one run");
         }
-        String title = "FilterWatch report: " + String.join(" vs ", inputs.stream().map(i -> i.run().runId).toList());
+        List<String> ids = inputs.stream().map(i -> i.run().runId).toList();
+        String title = "FilterWatch report: " + (ids.size() <= 2 ? String.join(" vs ", ids) : ids.size() + " runs side by side");
         List<RunSection> runs = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             runs.add(runSection(i, inputs.get(i)));
         }
         List<RunHistory> histories = inputs.stream().map(RunInput::run).toList();
-        return new ReportModel(title, TS.format(Instant.ofEpochMilli(generatedAtMillis)), runs,
-                inputs.size() == 2 ? comparison(histories) : null);
+        return new ReportModel(title, TS.format(Instant.ofEpochMilli(generatedAtMillis)), source, runs,
+                inputs.size() >= 2 ? comparison(histories, extraRows) : null);
     }
 
     static RunSection runSection(int index, RunInput in) {
@@ -120,8 +132,8 @@ public final class ReportModelBuilder {
         return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(first);
     }
 
-    /** Settings (union of both runs' keys), outcome, then dead filters per layer as the paper's tables compare settings. */
-    static Comparison comparison(List<RunHistory> runs) {
+    /** Settings (union of the runs' keys), outcome, the caller's rows, then dead filters per layer as the paper's tables compare settings. */
+    static Comparison comparison(List<RunHistory> runs, List<ComparisonRow> extraRows) {
         List<ComparisonRow> rows = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
         runs.forEach(r -> keys.addAll(r.settings().keySet()));
@@ -133,6 +145,12 @@ public final class ReportModelBuilder {
         rows.add(new ComparisonRow("dead fraction", runs.stream().map(r -> NumberFormats.pct(deadFraction(r.totals()))).toList()));
         rows.add(new ComparisonRow("first dead filter", runs.stream().map(r -> firstDeath(r).map(s -> "step " + s).orElse("none")).toList()));
         rows.add(new ComparisonRow("alerts", runs.stream().map(r -> Integer.toString(r.alertEpisodes().size())).toList()));
+        for (ComparisonRow extra : extraRows) {
+            if (extra.values().size() != runs.size()) {
+                throw new IllegalArgumentException("row " + extra.label() + " has " + extra.values().size() + " values for " + runs.size() + " runs");
+            }
+            rows.add(extra);
+        }
         Set<String> layers = new LinkedHashSet<>();
         runs.forEach(r -> layers.addAll(r.layerHistory.keySet()));
         for (String l : layers) {

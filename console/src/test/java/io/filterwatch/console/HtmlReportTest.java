@@ -55,7 +55,8 @@ class HtmlReportTest {
                 .contains("<th>dead in conv1</th><td>5 of 8</td><td>0 of 8</td>")
                 .contains("<b>5 filters</b> can go, saving 1,234 parameters and 56,789 multiply-adds per sample", "#0 #1 #2 #3 #4")
                 .contains("No alerts fired for this run.", "no aggregator API given (--api): no pruning plan")
-                .contains("Chart.js v4.4.7").doesNotContain("<script src").doesNotContain("<link ");
+                .contains("Chart.js v4.4.7").doesNotContain("<script src").doesNotContain("<link ")
+                .contains("<section class=\"cards cols2\">", "<section class=\"grid cols2\">", "from InfluxDB (database filterwatch).");
         // the hostile id is text everywhere: escaped in the page, and cannot end the data script early
         assertThat(html).doesNotContain(HOSTILE)
                 .contains("<title>FilterWatch report: x&lt;script&gt;alert(1)&lt;/script&gt; vs healthy</title>")
@@ -74,6 +75,28 @@ class HtmlReportTest {
         String html = HtmlReport.render(model);
         assertThat(html).contains("<h2>Filters</h2>", "<h3>Dead fraction per layer over steps</h3>", "data-runs=\"1\"")
                 .doesNotContain("Side by side").doesNotContain("<canvas id=\"cmp-dead\">");
+    }
+
+    @Test
+    void threeRunsSideBySideGeneraliseTheComparison() {
+        List<ReportModelBuilder.RunInput> in = List.of(
+                new ReportModelBuilder.RunInput(run("a", new long[] {0, 1}, "adam", 1e-3, null), new PruningPlans.Plan("none", null)),
+                new ReportModelBuilder.RunInput(run("b", new long[] {0, 0}, "adamw", 0, null), new PruningPlans.Plan("none", null)),
+                new ReportModelBuilder.RunInput(run("c", new long[] {2, 4}, "sgd", 1e-3, "FIRING"), new PruningPlans.Plan("none", null)));
+        ReportModel model = ReportModelBuilder.build(in, 0L, "a test", List.of(new ComparisonRow("test accuracy", List.of("0.9", "0.8", "0.7"))));
+        assertThat(model.title()).isEqualTo("FilterWatch report: 3 runs side by side");
+        assertThat(model.columns()).isEqualTo("colsn");
+        assertThat(model.comparison().runIds()).containsExactly("a", "b", "c");
+        assertThat(model.comparison().rows()).contains(new ComparisonRow("dead filters", List.of("1 of 8", "0 of 8", "4 of 8")),
+                new ComparisonRow("optimizer", List.of("adam", "adamw", "sgd")), new ComparisonRow("test accuracy", List.of("0.9", "0.8", "0.7")));
+        // the caller's rows come after the outcome, before the layers
+        List<String> labels = model.comparison().rows().stream().map(ComparisonRow::label).toList();
+        assertThat(labels.indexOf("test accuracy")).isGreaterThan(labels.indexOf("alerts")).isLessThan(labels.indexOf("dead in conv1"));
+        String html = HtmlReport.render(model);
+        assertThat(html).contains("data-runs=\"3\"", "<canvas id=\"cmp-dead\">", "<canvas id=\"cmp-layers\">", "<canvas id=\"dead-2\">",
+                        "<canvas id=\"loss-2\">", "<section class=\"cards colsn\">", "<section class=\"grid colsn\">", "from a test.")
+                .contains("<th></th><th>a</th><th>b</th><th>c</th>", "<th>dead in conv1</th><td>1 of 8</td><td>0 of 8</td><td>4 of 8</td>");
+        assertThat(ReportModelBuilder.build(in.subList(0, 2), 0L).columns()).isEqualTo("cols2");
     }
 
     /** One layer conv1 of 8 filters at steps 100, 200, ...: {@code dead[i]} dead at step 100 (i + 1); an alert if {@code alert}. */

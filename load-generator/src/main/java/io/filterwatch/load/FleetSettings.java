@@ -128,4 +128,11 @@ public record FleetSettings(int runs, int workers, int snapshotInterval, double 
                 length, start, sampleSize, batchPerWorker, seed, runPrefix, bootstrap, compression, influxUrl, database,
                 probeGroup, aggregatorGroup, drainTimeout, pollInterval);
     }
+
+    /** How long to wait after the last round for its points in InfluxDB and both lags at 0 (zero: not at all). */
+    public FleetSettings withDrain(Duration d) {
+        return new FleetSettings(runs, workers, snapshotInterval, stepSeconds, compress, duration, maxSteps, dyingShare,
+                runLength, startStep, sampleSize, batchPerWorker, seed, runPrefix, bootstrap, compression, influxUrl, database,
+                probeGroup, aggregatorGroup, d, pollInterval);
+    }
 }
