@@ -1,6 +1,6 @@
 package io.filterwatch.e2e;
 
-import static io.filterwatch.e2e.PipelineE2ETest.log;
+import static io.filterwatch.e2e.PipelineE2EIT.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -135,7 +135,7 @@ class ProbeScaleOutE2EIT {
     }
 
     private ServiceProcess probe(String name, String group, String topicPrefix) throws Exception {
-        int port = PipelineE2ETest.freePort();
+        int port = PipelineE2EIT.freePort();
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(), "-Dprobe.group-id=" + group,
