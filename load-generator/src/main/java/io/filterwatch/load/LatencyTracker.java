@@ -102,8 +102,8 @@ final class LatencyTracker {
 
     /**
      * The rounds after each run's first (whose FilterStats are all of its filters at once): p50, p99 and
-     * max, and the p50 of the earlier and the later half by publication time, which differ when the
-     * pipeline falls behind (lag growing) rather than absorbing the load.
+     * max, and the p50 of the earlier and the later half by publication time (and the later half's p99),
+     * which differ when the pipeline falls behind (lag growing), or catches up after the runs' start.
      */
     synchronized FleetReport.SteadyLatency steadyLatency() {
         List<double[]> byPublication = new ArrayList<>(steady);
@@ -112,7 +112,8 @@ final class LatencyTracker {
         int half = all.size() / 2;
         return new FleetReport.SteadyLatency(all.size(), quantile(all, 0.5), quantile(all, 0.99),
                 all.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
-                quantile(all.subList(0, half), 0.5), quantile(all.subList(half, all.size()), 0.5));
+                quantile(all.subList(0, half), 0.5), quantile(all.subList(half, all.size()), 0.5),
+                quantile(all.subList(half, all.size()), 0.99));
     }
 
     static double quantile(List<Double> values, double q) {
