@@ -21,7 +21,7 @@ import io.filterwatch.protocol.ResponseQuantisation;
  * count is kept while its threshold stays (the newest chunk added, chunks that left taken off) and
  * recounted over every chunk when it moves, from per-chunk summaries (see {@link Chunk}): O(1) per
  * chunk and filter, not O(N). Sampled responses stay in wire form (sorted u16 codes,
- * {@link QuantisedSample}): every test on them is an integer comparison against
+ * {@link QuantisedSample}) less their zeros, which are only counted: every test on them is an integer comparison against
  * {@link ResponseQuantisation#firstCodeNotBelow}, or a comparison with a decoded code, exactly the
  * test on the decoded values.
  */
@@ -349,37 +349,50 @@ public final class ActivityWindow {
     }
 
     /**
-     * One worker's sampled rows of an entry, in wire form: per filter its N codes, sorted
-     * ({@link QuantisedSample}). A ReLU filter's sampled responses are zeros and values far above
-     * 1e-3 of its max, so for almost every threshold the count below it is just the filter's zero
-     * count: a threshold at or below the decoded value of the filter's smallest non-zero code has
-     * exactly the zeros below it. Above that value the sorted column is walked up a few codes, or
-     * searched for {@link ResponseQuantisation#firstCodeNotBelow}. Exact: every case counts decoded
-     * values below t.
+     * One worker's sampled rows of an entry: per filter its zero count and its non-zero codes, sorted
+     * as they came ({@link QuantisedSample}). Zero codes (r <= 1e-12) are only counted, not kept: they
+     * are below every positive threshold, and a selective filter's sample is mostly zeros, a dead
+     * filter's all zeros. A ReLU filter's non-zero responses are mostly far above 1e-3 of its max,
+     * so for almost every threshold the count below it is just the zero count: a threshold at or
+     * below the decoded value of the filter's smallest non-zero code has exactly the zeros below it.
+     * Above that value the sorted codes are walked up a few, or searched for
+     * {@link ResponseQuantisation#firstCodeNotBelow}. Exact: every case counts decoded values below t.
      */
     private static final class Chunk {
         /** Codes walked past the smallest non-zero one before a slow count turns to binary search. */
         private static final int WALK = 8;
-        final int c;
-        final int n;
         final float[] scales;
-        final char[] codes;
+        /** Every filter's non-zero codes, filter after filter, each filter's sorted. */
+        final char[] active;
+        /** Filter f's non-zero codes are active[start[f] .. start[f + 1]). */
+        final int[] start;
         /** Per filter: rows with code 0 (r <= 1e-12), below every positive threshold. */
         final int[] zeros;
         /** Per filter: the decoded value of its smallest non-zero code; +inf when it has none. */
         final double[] smallestActive;
 
         Chunk(QuantisedSample s) {
-            c = s.filterCount();
-            n = s.sampleCount();
+            int c = s.filterCount();
+            int n = s.sampleCount();
+            char[] codes = s.codes();
             scales = s.scales();
-            codes = s.codes();
             zeros = new int[c];
+            start = new int[c + 1];
             smallestActive = new double[c];
+            int kept = 0;
             for (int f = 0, from = 0; f < c; f++, from += n) {
                 zeros[f] = ResponseQuantisation.zeroCount(codes, from, n);
-                smallestActive[f] = zeros[f] == n
-                        ? Double.POSITIVE_INFINITY : ResponseQuantisation.decodedValue(scales[f], codes[from + zeros[f]]);
+                kept += n - zeros[f];
+            }
+            active = new char[kept];
+            for (int f = 0, from = 0, to = 0; f < c; f++, from += n) {
+                int len = n - zeros[f];
+                System.arraycopy(codes, from + zeros[f], active, to, len);
+                start[f] = to;
+                to += len;
+                start[f + 1] = to;
+                smallestActive[f] = len == 0
+                        ? Double.POSITIVE_INFINITY : ResponseQuantisation.decodedValue(scales[f], active[start[f]]);
             }
         }
 
@@ -388,25 +401,25 @@ public final class ActivityWindow {
             if (!(t > 0.0)) {
                 return 0; // nothing is below 0
             }
-            return t <= smallestActive[f] ? zeros[f] : countAboveSmallest(f, t);
+            return t <= smallestActive[f] ? zeros[f] : zeros[f] + countActiveBelow(f, t);
         }
 
         /**
          * The slow case: t above the smallest non-zero response. Then usually only a few more are
-         * below t (1e-3 of the max), so the column is walked up from there, a few codes at most; a
-         * longer run of small responses is counted by binary search instead.
+         * below t (1e-3 of the max), so the codes are walked up from there, a few at most; a longer
+         * run of small responses is counted by binary search instead.
          */
-        private int countAboveSmallest(int f, double t) {
-            int from = f * n;
-            int end = from + n;
-            int i = from + zeros[f] + 1; // codes[i - 1] is the smallest non-zero one, below t
+        private int countActiveBelow(int f, double t) {
+            int from = start[f];
+            int end = start[f + 1];
+            int i = from + 1; // active[from] is the smallest non-zero code, below t
             for (int stop = Math.min(end, i + WALK); i < stop; i++) {
-                if (!(ResponseQuantisation.decodedValue(scales[f], codes[i]) < t)) {
+                if (!(ResponseQuantisation.decodedValue(scales[f], active[i]) < t)) {
                     return i - from;
                 }
             }
-            return i == end ? n
-                    : ResponseQuantisation.countBelow(codes, from, n, ResponseQuantisation.firstCodeNotBelow(scales[f], t));
+            return i == end ? end - from
+                    : ResponseQuantisation.countBelow(active, from, end - from, ResponseQuantisation.firstCodeNotBelow(scales[f], t));
         }
     }
 }
