@@ -157,7 +157,13 @@ public final class TrainingSession {
                     net.block().initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
                     startStep = checkpoints.restore(net.block(), optimizer, model.getNDManager()).orElse(0L);
                     if (startStep > 0) {
-                        net.block().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
+                        // Only trained parameters: BN's running mean and variance take no gradient
+                        // (PyTorch refuses a batch norm whose running statistics require one).
+                        net.block().getParameters().forEach(p -> {
+                            if (p.getValue().requiresGradient()) {
+                                p.getValue().getArray().setRequiresGradient(true);
+                            }
+                        });
                         LOG.infof("run %s resumes from its checkpoint at step %d", config.runId(), startStep);
                     }
                 }
