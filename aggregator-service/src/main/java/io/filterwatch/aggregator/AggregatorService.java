@@ -31,9 +31,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Wires the framework-free core (pipeline, sink, rules, webhooks) from Quarkus configuration and
- * runs it for the application's lifetime. The core takes plain settings records so tests and the
- * benchmark can run it without Quarkus.
+ * Runs the framework-free core (pipeline, sink, rules, webhooks) for the application's lifetime,
+ * from the settings beans of {@link AggregatorBeans}. The core takes plain settings records so
+ * tests and the benchmark can run it without Quarkus.
  */
 @ApplicationScoped
 public class AggregatorService {
@@ -42,7 +42,13 @@ public class AggregatorService {
     @Inject
     AggregatorConfig config;
     @Inject
-    InfluxConfig influxConfig;
+    AlertSettings alertSettings;
+    @Inject
+    InfluxSettings influxSettings;
+    @Inject
+    WebhookSettings webhookSettings;
+    @Inject
+    RunRegistry registry;
     /** Quarkus's view of every {@code kafka.*} property (prefix stripped), env overrides included. */
     @Inject
     @Identifier("default-kafka-broker")
@@ -50,7 +56,6 @@ public class AggregatorService {
     @Inject
     MeterRegistry meters;
 
-    private RunRegistry registry;
     private InfluxSink sink;
     private AlertPublisher publisher;
     private WebhookNotifier webhooks;
@@ -58,18 +63,17 @@ public class AggregatorService {
 
     void onStart(@Observes StartupEvent event) {
         ObjectMapper json = RecordDecoder.mapper();
-        registry = new RunRegistry(config.maxAlertsPerRun());
-        sink = new InfluxSink(influxSettings(influxConfig), meters);
+        sink = new InfluxSink(influxSettings, meters);
         if (!config.enabled()) {
             LOG.info("aggregator.enabled=false: not consuming");
             return;
         }
         Properties kafka = kafkaProperties(kafkaConfig);
         publisher = new AlertPublisher(kafka, Topics.ALERTS, json, meters);
-        webhooks = new WebhookNotifier(webhookSettings(config.webhooks()), json, meters);
+        webhooks = new WebhookNotifier(webhookSettings, json, meters);
         PipelineSettings settings = new PipelineSettings(kafka, config.groupId(), PipelineSettings.INPUT_TOPICS, Topics.ALERTS,
                 config.maxPollRecords(), config.pollTimeout());
-        pipeline = new AggregatorPipeline(settings, sink, new StreamProcessor(registry, new AlertEngine(alertSettings(config.alerts()))),
+        pipeline = new AggregatorPipeline(settings, sink, new StreamProcessor(registry, new AlertEngine(alertSettings)),
                 publisher, webhooks, new RecordDecoder(json), meters);
         pipeline.start();
     }
@@ -112,25 +116,5 @@ public class AggregatorService {
         });
         p.putIfAbsent("bootstrap.servers", "127.0.0.1:9092");
         return p;
-    }
-
-    static InfluxSettings influxSettings(InfluxConfig c) {
-        return new InfluxSettings(c.url(), c.database(), c.username(), c.password(), c.batchSize(), c.initialBackoff(),
-                c.maxBackoff(), c.timeout(), c.createDatabase());
-    }
-
-    static AlertSettings alertSettings(AggregatorConfig.Alerts a) {
-        return new AlertSettings(a.clearEvaluations(),
-                a.rise().enabled(), a.rise().points(), a.rise().withinSteps(), a.rise().resolvePoints(),
-                a.runDead().enabled(), a.runDead().fraction(), a.runDead().resolveFraction(),
-                a.layerDeadEnabled(),
-                a.nonFinite().enabled(), a.nonFinite().probeRules(),
-                a.atRisk().enabled(), a.atRisk().dyingFraction(), a.atRisk().resolveDyingFraction(), a.atRisk().gammaDominance(),
-                a.atRisk().adaptiveOptimizers());
-    }
-
-    static WebhookSettings webhookSettings(AggregatorConfig.Webhooks w) {
-        return new WebhookSettings(w.alertmanagerUrl(), w.slackUrl(), w.maxAttempts(), w.initialBackoff(), w.maxBackoff(),
-                w.queueCapacity(), w.timeout(), w.firingTtl());
     }
 }

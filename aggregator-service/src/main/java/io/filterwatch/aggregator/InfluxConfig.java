@@ -3,6 +3,7 @@ package io.filterwatch.aggregator;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.filterwatch.protocol.influx.InfluxSchema;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -12,7 +13,7 @@ public interface InfluxConfig {
     @WithDefault("http://127.0.0.1:8086")
     String url();
 
-    @WithDefault("filterwatch")
+    @WithDefault(InfluxSchema.DEFAULT_DATABASE)
     String database();
 
     Optional<String> username();

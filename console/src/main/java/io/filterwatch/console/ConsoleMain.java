@@ -3,14 +3,17 @@ package io.filterwatch.console;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
+import io.filterwatch.console.backtest.BacktestCommand;
+import io.filterwatch.console.backtest.RecordCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code filterwatch-console watch|report}: FilterWatch in the terminal and as an HTML report, read from InfluxDB. */
+/** {@code filterwatch-console watch|report|record|backtest}: FilterWatch in the terminal and as an HTML report (from InfluxDB), and offline backtests of the alert rules. */
 @Command(name = "filterwatch-console", mixinStandardHelpOptions = true, version = "FilterWatch console 0.1.0",
-        description = "Watch FilterWatch runs live in the terminal, or write an HTML report, from InfluxDB.",
-        subcommands = {WatchCommand.class, ReportCommand.class})
+        description = "Watch FilterWatch runs live in the terminal, write an HTML report from InfluxDB, or record runs "
+                + "from Kafka and backtest the alert rules on them offline.",
+        subcommands = {WatchCommand.class, ReportCommand.class, RecordCommand.class, BacktestCommand.class})
 public final class ConsoleMain implements Runnable {
 
     /** Connection options shared by the subcommands. */
@@ -32,8 +35,8 @@ public final class ConsoleMain implements Runnable {
                 description = "The aggregator's REST base URL, for the pruning plan (default: ${DEFAULT-VALUE}); '' to skip.")
         String api;
 
-        Influx open() {
-            return new Influx(influxUrl, database, user, password);
+        InfluxQueries open() {
+            return new InfluxQueries(influxUrl, database, user, password);
         }
     }
 

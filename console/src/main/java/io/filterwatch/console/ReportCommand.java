@@ -31,7 +31,7 @@ public final class ReportCommand implements Callable<Integer> {
             System.err.println("report: at most two runs (--run A --run B)");
             return 2;
         }
-        try (Influx influx = connection.open()) {
+        try (InfluxQueries influx = connection.open()) {
             Path written = write(influx, runs, connection.api, out);
             System.out.println("report written: " + written.toAbsolutePath());
             return 0;
@@ -39,16 +39,16 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** Loads the runs, fetches their pruning plans from the aggregator and writes the report. */
-    public static Path write(Influx influx, List<String> runIds, String api, Path out) throws java.io.IOException {
-        List<HtmlReport.Input> inputs = new ArrayList<>();
+    public static Path write(InfluxQueries influx, List<String> runIds, String api, Path out) throws java.io.IOException {
+        List<ReportModelBuilder.RunInput> inputs = new ArrayList<>();
         for (String id : runIds) {
-            RunData run = RunData.loadFull(influx, id);
+            RunHistory run = RunHistory.loadFull(influx, id);
             if (run.layerHistory.isEmpty() && run.events.isEmpty()) {
                 System.err.println("report: warning: InfluxDB has nothing for run " + id);
             }
-            inputs.add(new HtmlReport.Input(run, PruningPlans.of(api, id)));
+            inputs.add(new ReportModelBuilder.RunInput(run, PruningPlans.of(api, id)));
         }
-        String html = HtmlReport.render(inputs, System.currentTimeMillis());
+        String html = HtmlReport.render(ReportModelBuilder.build(inputs, System.currentTimeMillis()));
         Path abs = out.toAbsolutePath();
         if (abs.getParent() != null) {
             Files.createDirectories(abs.getParent());

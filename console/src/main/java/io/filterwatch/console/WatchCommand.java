@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+
 /**
  * Polls InfluxDB every couple of seconds and redraws: per run its progress, per layer alive/dying/dead
  * as bars, and the alerts. On a terminal the screen is redrawn in place with colours; otherwise (a pipe,
@@ -67,18 +69,18 @@ public final class WatchCommand implements Callable<Integer> {
         Long doneSince = null;
         String previous = null;
         int failures = 0;
-        try (Influx influx = connection.open()) {
+        try (InfluxQueries influx = connection.open()) {
             while (true) {
                 List<String> ids = runs;
-                List<RunData> data = new ArrayList<>();
+                List<RunHistory> data = new ArrayList<>();
                 String error = null;
                 try {
                     if (ids.isEmpty()) {
-                        List<String> known = RunData.knownRuns(influx);
+                        List<String> known = RunHistory.knownRuns(influx);
                         ids = known.isEmpty() ? List.of() : List.of(known.get(0));
                     }
                     for (String id : ids) {
-                        data.add(RunData.loadLatest(influx, id));
+                        data.add(RunHistory.loadLatest(influx, id));
                     }
                     failures = 0;
                 } catch (RuntimeException e) {
@@ -100,7 +102,7 @@ public final class WatchCommand implements Callable<Integer> {
                     out.println("-".repeat(40));
                 }
                 previous = text;
-                boolean allDone = !data.isEmpty() && data.size() == ids.size() && data.stream().allMatch(RunData::finished);
+                boolean allDone = !data.isEmpty() && data.size() == ids.size() && data.stream().allMatch(RunHistory::finished);
                 long now = System.currentTimeMillis();
                 if (allDone && doneSince == null) {
                     doneSince = now;
@@ -129,9 +131,9 @@ public final class WatchCommand implements Callable<Integer> {
     }
 
     /** The latest statistics of every layer are from the run's last step. */
-    static boolean statisticsCaughtUp(RunData run) {
-        long last = run.lastEvent().map(e -> e.lng("step")).orElse(0L);
-        return !run.latestLayers().isEmpty() && run.latestLayers().stream().allMatch(r -> r.lng("step") >= last);
+    static boolean statisticsCaughtUp(RunHistory run) {
+        long last = run.lastEvent().map(e -> e.lng(Fields.STEP)).orElse(0L);
+        return !run.latestLayers().isEmpty() && run.latestLayers().stream().allMatch(r -> r.lng(Fields.STEP) >= last);
     }
 
     /** Two plain frames that differ only in their clock line are the same news. */

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.filterwatch.console.Influx.Row;
+import io.filterwatch.console.InfluxQueries.Row;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
 /**
  * One frame of the live view, as text: per run its progress, and per layer alive, dying and dead
@@ -34,18 +37,18 @@ public final class WatchFrame {
     }
 
     /** @param totalSteps per run, the planned number of steps when known (0 = unknown) */
-    public String render(List<RunData> runs, Map<String, Long> totalSteps, long nowMillis) {
+    public String render(List<RunHistory> runs, Map<String, Long> totalSteps, long nowMillis) {
         StringBuilder b = new StringBuilder();
         b.append(c(BOLD, "FilterWatch")).append(" live view  ").append(c(DIM, CLOCK.format(Instant.ofEpochMilli(nowMillis))
                 + " UTC  (" + (ansi ? "green alive, yellow dying, red dead" : "= alive, ~ dying, X dead") + ")")).append('\n');
-        for (RunData run : runs) {
+        for (RunHistory run : runs) {
             b.append('\n');
             renderRun(b, run, totalSteps.getOrDefault(run.runId, 0L));
         }
         return b.toString();
     }
 
-    private void renderRun(StringBuilder b, RunData run, long total) {
+    private void renderRun(StringBuilder b, RunHistory run, long total) {
         String status = run.status();
         long step = run.lastStep();
         String statusColour = switch (status) {
@@ -59,11 +62,11 @@ public final class WatchFrame {
         if (total > 0) {
             b.append('/').append(total).append(' ').append(progressBar(Math.min(1.0, step / (double) total)));
         }
-        run.lastEvent().ifPresent(e -> b.append("  epoch ").append(e.lng("epoch")));
+        run.lastEvent().ifPresent(e -> b.append("  epoch ").append(e.lng(Fields.EPOCH)));
         run.lastEventWithLoss().ifPresent(e -> {
-            b.append("  loss ").append(Fmt.f(e.num("loss"), 3));
-            if (e.has("accuracy")) {
-                b.append("  acc ").append(Fmt.f(e.num("accuracy"), 3));
+            b.append("  loss ").append(NumberFormats.f(e.num(Fields.LOSS), 3));
+            if (e.has(Fields.ACCURACY)) {
+                b.append("  acc ").append(NumberFormats.f(e.num(Fields.ACCURACY), 3));
             }
         });
         b.append('\n');
@@ -78,42 +81,42 @@ public final class WatchFrame {
         if (layers.isEmpty()) {
             b.append("  waiting for the first layer statistics (the probe reports every snapshot interval) ...\n");
         } else {
-            int nameWidth = Math.max(5, layers.stream().mapToInt(r -> r.str("layer").length()).max().orElse(5));
+            int nameWidth = Math.max(5, layers.stream().mapToInt(r -> r.str(Tags.LAYER).length()).max().orElse(5));
             b.append(String.format(Locale.ROOT, "  %-" + nameWidth + "s %7s  %-" + barWidth + "s %6s %6s %6s %6s %7s  %s%n",
                     "layer", "filters", "", "alive", "dying", "silent", "dead", "dead%", "act/scale"));
             for (Row r : layers) {
-                long n = r.lng("filter_count");
-                long alive = r.lng("alive") + r.lng("revived");
-                long dying = r.lng("dying");
-                long dead = r.lng("dead");
-                b.append(String.format(Locale.ROOT, "  %-" + nameWidth + "s %7d  ", r.str("layer"), n));
+                long n = r.lng(Fields.FILTER_COUNT);
+                long alive = r.lng(Fields.ALIVE) + r.lng(Fields.REVIVED);
+                long dying = r.lng(Fields.DYING);
+                long dead = r.lng(Fields.DEAD);
+                b.append(String.format(Locale.ROOT, "  %-" + nameWidth + "s %7d  ", r.str(Tags.LAYER), n));
                 b.append(bar(alive, dying, dead, n));
-                b.append(String.format(Locale.ROOT, " %6d %6d %6d %6d %7s  %d/%d%n", alive, dying, r.lng("silent"), dead,
-                        Fmt.pct(n == 0 ? 0 : dead / (double) n), r.lng("dead_by_activation"), r.lng("dead_by_scale")));
+                b.append(String.format(Locale.ROOT, " %6d %6d %6d %6d %7s  %d/%d%n", alive, dying, r.lng(Fields.SILENT), dead,
+                        NumberFormats.pct(n == 0 ? 0 : dead / (double) n), r.lng(Fields.DEAD_BY_ACTIVATION), r.lng(Fields.DEAD_BY_SCALE)));
             }
             long[] t = run.totals();
             String headline = String.format(Locale.ROOT, "  all %d filters: %d alive, %d dying, %d silent, %d dead (%s)",
-                    t[0], t[1], t[2], t[6], t[3], Fmt.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]));
+                    t[0], t[1], t[2], t[6], t[3], NumberFormats.pct(t[0] == 0 ? 0 : t[3] / (double) t[0]));
             b.append(t[3] > 0 ? c(BOLD, headline) : headline).append('\n');
         }
         List<Row> episodes = run.alertEpisodes();
         if (episodes.isEmpty()) {
             b.append("  alerts: none\n");
         } else {
-            long firing = episodes.stream().filter(a -> "FIRING".equals(a.str("status"))).count();
+            long firing = episodes.stream().filter(a -> "FIRING".equals(a.str(Fields.STATUS))).count();
             b.append("  alerts: ").append(firing).append(" firing, ").append(episodes.size() - firing).append(" resolved\n");
             int from = Math.max(0, episodes.size() - 8);
             if (from > 0) {
                 b.append("    ... ").append(from).append(" earlier\n");
             }
             for (Row a : episodes.subList(from, episodes.size())) {
-                boolean on = "FIRING".equals(a.str("status"));
-                String sev = a.str("severity") == null ? "" : a.str("severity");
+                boolean on = "FIRING".equals(a.str(Fields.STATUS));
+                String sev = a.str(Tags.SEVERITY) == null ? "" : a.str(Tags.SEVERITY);
                 String tag = on ? ("CRITICAL".equals(sev) ? c(RED, "FIRING  ") : c(YELLOW, "FIRING  ")) : c(GREEN, "RESOLVED");
-                String layer = a.str("layer") == null || "-".equals(a.str("layer")) ? "" : " [" + a.str("layer") + "]";
-                b.append("    ").append(tag).append(" step ").append(a.lng("step")).append(' ')
-                        .append(sev.toLowerCase(Locale.ROOT)).append(' ').append(a.str("rule")).append(layer);
-                String summary = a.str("summary");
+                String layer = a.str(Tags.LAYER) == null || InfluxSchema.NO_LAYER.equals(a.str(Tags.LAYER)) ? "" : " [" + a.str(Tags.LAYER) + "]";
+                b.append("    ").append(tag).append(" step ").append(a.lng(Fields.STEP)).append(' ')
+                        .append(sev.toLowerCase(Locale.ROOT)).append(' ').append(a.str(Tags.RULE)).append(layer);
+                String summary = a.str(Fields.SUMMARY);
                 if (summary != null && !summary.isBlank()) {
                     summary = summary.startsWith("Resolved: ") ? summary.substring(10) : summary;
                     b.append(": ").append(summary.length() > 90 ? summary.substring(0, 89) + "\u2026" : summary);
@@ -121,8 +124,8 @@ public final class WatchFrame {
                 b.append('\n');
             }
         }
-        run.lastEvent().filter(e -> "FAILED".equals(e.str("type")) && e.str("message") != null)
-                .ifPresent(e -> b.append("  ").append(c(RED, "failed: " + e.str("message"))).append('\n'));
+        run.lastEvent().filter(e -> "FAILED".equals(e.str(Tags.TYPE)) && e.str(Fields.MESSAGE) != null)
+                .ifPresent(e -> b.append("  ").append(c(RED, "failed: " + e.str(Fields.MESSAGE))).append('\n'));
     }
 
     String bar(long alive, long dying, long dead, long total) {

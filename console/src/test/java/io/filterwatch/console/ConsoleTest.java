@@ -1,5 +1,6 @@
 package io.filterwatch.console;
 
+import io.filterwatch.protocol.AlertRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,7 @@ import io.filterwatch.testing.LocalInfluxDb;
 class ConsoleTest {
 
     static LocalInfluxDb influxd;
-    static Influx influx;
+    static InfluxQueries influx;
 
     @BeforeAll
     static void fill() {
@@ -34,7 +35,7 @@ class ConsoleTest {
         influxd.createDatabase("filterwatch");
         SyntheticRun.write(influxd.url(), "adam-l2", true);
         SyntheticRun.write(influxd.url(), "adamw", false);
-        influx = new Influx(influxd.url(), "filterwatch", null, null);
+        influx = new InfluxQueries(influxd.url(), "filterwatch", null, null);
     }
 
     @AfterAll
@@ -49,7 +50,7 @@ class ConsoleTest {
 
     @Test
     void loadsTheRunInLayerOrder() {
-        RunData run = RunData.loadFull(influx, "adam-l2");
+        RunHistory run = RunHistory.loadFull(influx, "adam-l2");
         assertThat(run.layerHistory.keySet()).containsExactly("conv1", "conv2", "conv3");
         assertThat(run.layerHistory.get("conv2")).hasSize(10);
         assertThat(run.status()).isEqualTo("FINISHED");
@@ -57,7 +58,7 @@ class ConsoleTest {
         assertThat(run.totals()).containsExactly(32, 26, 0, 6, 6, 4, 0);
         assertThat(run.latestFilters.get("conv3")).hasSize(16);
         assertThat(run.alertEpisodes()).hasSize(2);
-        assertThat(RunData.knownRuns(influx)).containsExactlyInAnyOrder("adam-l2", "adamw");
+        assertThat(RunHistory.knownRuns(influx)).containsExactlyInAnyOrder("adam-l2", "adamw");
     }
 
     @Test
@@ -78,7 +79,7 @@ class ConsoleTest {
         assertThat((List<?>) conv2.get("steps")).hasSize(10);
         assertThat(conv2.get("selBins")).isEqualTo(List.of(0, 0, 0, 2, 0, 0, 0, 0, 0, 6));
         assertThat((List<?>) data.get("alerts")).hasSize(3);
-        assertThat(html).contains("layer-dead-fraction-rise")
+        assertThat(html).contains(AlertRule.LAYER_DEAD_FRACTION.ruleName())
                 // the plan comes from the aggregator only; here it does not answer, and the report says so
                 .contains("aggregator API http://127.0.0.1:1/runs/adam-l2/pruning-plan did not answer");
     }
@@ -128,7 +129,7 @@ class ConsoleTest {
 
     @Test
     void watchFrameShowsProgressBarsAndAlerts() {
-        RunData run = RunData.loadLatest(influx, "adam-l2");
+        RunHistory run = RunHistory.loadLatest(influx, "adam-l2");
         String plain = new WatchFrame(false, 16).render(List.of(run), Map.of("adam-l2", 1000L), SyntheticRun.T0);
         assertThat(plain).doesNotContain("\u001b[");
         assertThat(plain).contains("run adam-l2  FINISHED  step 1000/1000 [####################] 100%")
@@ -139,14 +140,14 @@ class ConsoleTest {
         assertThat(plain).containsPattern("conv3 +16  ={16} +16 +0 +0 +0 +0\\.0%");
         assertThat(plain).contains("all 32 filters: 26 alive, 0 dying, 0 silent, 6 dead (18.8%)");
         assertThat(plain).contains("alerts: 1 firing, 1 resolved")
-                .contains("FIRING   step 600 warning layer-dead-fraction-rise [conv2]: Layer conv2 of run adam-l2")
-                .contains("RESOLVED step 900 warning at-risk [conv2]");
+                .contains("FIRING   step 600 warning " + AlertRule.LAYER_DEAD_FRACTION.ruleName() + " [conv2]: Layer conv2 of run adam-l2")
+                .contains("RESOLVED step 900 warning " + AlertRule.AT_RISK.ruleName() + " [conv2]");
 
         String ansi = new WatchFrame(true, 16).render(List.of(run), Map.of(), SyntheticRun.T0);
         assertThat(ansi).contains(WatchFrame.GREEN + "\u2588\u2588\u2588\u2588" + WatchFrame.YELLOW + WatchFrame.RED
                 + "\u2588".repeat(12) + WatchFrame.RESET);
 
-        String healthy = new WatchFrame(false, 16).render(List.of(RunData.loadLatest(influx, "adamw")), Map.of(), SyntheticRun.T0);
+        String healthy = new WatchFrame(false, 16).render(List.of(RunHistory.loadLatest(influx, "adamw")), Map.of(), SyntheticRun.T0);
         assertThat(healthy).contains("alerts: none").contains("32 alive, 0 dying, 0 silent, 0 dead (0.0%)");
     }
 

@@ -1,5 +1,6 @@
 package io.filterwatch.console;
 
+import io.filterwatch.protocol.AlertRule;
 import java.util.concurrent.TimeUnit;
 
 import org.influxdb.InfluxDB;
@@ -95,10 +96,10 @@ final class SyntheticRun {
                 }
             }
             if (collapse) {
-                batch.point(alert(runId, "layer-dead-fraction-rise", "WARNING", "conv2", "a1", "FIRING", 600,
+                batch.point(alert(runId, AlertRule.LAYER_DEAD_FRACTION.ruleName(), "WARNING", "conv2", "a1", "FIRING", 600,
                         "Layer conv2 of run " + runId + ": dead filters rose by 25.0 points within 500 steps"));
-                batch.point(alert(runId, "at-risk", "WARNING", "conv2", "a2", "FIRING", 400, "Layer conv2: 1 filters dying"));
-                batch.point(alert(runId, "at-risk", "WARNING", "conv2", "a2", "RESOLVED", 900, "Resolved: Layer conv2: 1 filters dying"));
+                batch.point(alert(runId, AlertRule.AT_RISK.ruleName(), "WARNING", "conv2", "a2", "FIRING", 400, "Layer conv2: 1 filters dying"));
+                batch.point(alert(runId, AlertRule.AT_RISK.ruleName(), "WARNING", "conv2", "a2", "RESOLVED", 900, "Resolved: Layer conv2: 1 filters dying"));
             }
             batch.point(event(runId, "FINISHED", 1000, 2, T0 + 1000 * 60 + 5, 0.9, 0.78));
             db.write(batch.build());

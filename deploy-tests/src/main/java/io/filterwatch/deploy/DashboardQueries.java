@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,17 +21,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.filterwatch.protocol.RunEvent;
+import io.filterwatch.protocol.influx.InfluxSchema;
+
 /**
  * Every InfluxQL query of the Grafana dashboards (panels, template variables, annotations) and of
  * the unified-alerting rules under {@code grafana/}, as Grafana would send them once its template
- * variables and macros are substituted.
+ * variables and macros are substituted, and what each uses that the InfluxDB schema
+ * ({@link InfluxSchema}, snapshot-protocol) does not have ({@link Query#schemaProblems()}).
  *
- * <p>Used by deploy-tests to run each one against a real InfluxDB, and meant for the
- * aggregator contract test (issue 6): fill InfluxDB through the real aggregator, then
+ * <p>Used by deploy-tests to run each one against a real InfluxDB, and by e2e-tests'
+ * {@code PipelineE2ETest}, which fills InfluxDB through the real pipeline, then
  * <pre>{@code
  * var vars = DashboardQueries.Variables.of(runId, layer, from, to);
  * for (DashboardQueries.Query q : DashboardQueries.all()) {
- *     String influxQl = q.substituted(vars);   // run on database "filterwatch"
+ *     String influxQl = q.substituted(vars);   // run on database InfluxSchema.DEFAULT_DATABASE
  * }
  * }</pre>
  *
@@ -62,6 +69,56 @@ public final class DashboardQueries {
             return LAYER_REF.matcher(raw).find();
         }
 
+        /** The measurements it reads ({@code FROM "name"}). */
+        public Set<String> measurements() {
+            return quoted(FROM, raw);
+        }
+
+        /** The names it gives its columns ({@code AS "name"}). */
+        public Set<String> aliases() {
+            return quoted(AS, raw);
+        }
+
+        /** Every double-quoted identifier: measurements, tag and field keys, aliases. */
+        public Set<String> identifiers() {
+            return quoted(IDENTIFIER, raw);
+        }
+
+        /**
+         * What it uses that {@link InfluxSchema} does not have: a measurement, a tag or field key not
+         * in the measurements it reads, a run event type that does not exist; empty when none.
+         */
+        public List<String> schemaProblems() {
+            List<String> problems = new ArrayList<>();
+            Set<String> ms = measurements();
+            if (ms.isEmpty()) {
+                problems.add(this + ": no FROM \"measurement\"");
+            }
+            for (String m : ms) {
+                if (InfluxSchema.measurement(m).isEmpty()) {
+                    problems.add(this + ": unknown measurement " + m);
+                }
+            }
+            Set<String> aliases = aliases();
+            for (String id : identifiers()) {
+                if (InfluxSchema.measurement(id).isPresent() || aliases.contains(id)) {
+                    continue;
+                }
+                boolean ok = ms.stream().map(InfluxSchema::measurement).flatMap(Optional::stream).anyMatch(m -> m.has(id));
+                if (!ok) {
+                    problems.add(this + ": \"" + id + "\" is no tag or field of " + ms);
+                }
+            }
+            Matcher type = RUN_EVENT_TYPE.matcher(raw);
+            while (type.find()) {
+                String t = type.group(1);
+                if (Stream.of(RunEvent.Type.values()).noneMatch(v -> v.name().equals(t))) {
+                    problems.add(this + ": unknown run event type " + t);
+                }
+            }
+            return problems;
+        }
+
         @Override
         public String toString() {
             return source + " :: " + name;
@@ -88,6 +145,10 @@ public final class DashboardQueries {
     private static final Pattern RUN_REF = Pattern.compile("\\$(\\{run\\}|run(?![A-Za-z0-9_]))");
     private static final Pattern LAYER_REF = Pattern.compile("\\$(\\{layer\\}|layer(?![A-Za-z0-9_]))");
     private static final Pattern LEFTOVER = Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_.]*");
+    private static final Pattern FROM = Pattern.compile("(?i)\\bFROM\\s+\"([^\"]+)\"");
+    private static final Pattern AS = Pattern.compile("(?i)\\bAS\\s+\"([^\"]+)\"");
+    private static final Pattern IDENTIFIER = Pattern.compile("\"([^\"]+)\"");
+    private static final Pattern RUN_EVENT_TYPE = Pattern.compile("\"" + InfluxSchema.Tags.TYPE.name() + "\"\\s*!?=\\s*'([^']*)'");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -95,7 +156,6 @@ public final class DashboardQueries {
     private DashboardQueries() {
     }
 
-    /** All queries of the repository found by {@link RepoRoot#find()}. */
     /** Null when the result has no error and at least one non-null value besides time; else what is wrong. */
     public static String problem(org.influxdb.dto.QueryResult r) {
         if (r.hasError()) {
@@ -127,6 +187,7 @@ public final class DashboardQueries {
     /** What {@link #problem} says of a query that ran fine but matched nothing. */
     public static final String NO_DATA = "no data";
 
+    /** All queries of the repository found by {@link RepoRoot#find()}. */
     public static List<Query> all() {
         return all(RepoRoot.find());
     }
@@ -231,6 +292,15 @@ public final class DashboardQueries {
             out.add(p);
             collect(p.path("panels"), out);
         }
+    }
+
+    private static Set<String> quoted(Pattern p, String query) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = p.matcher(query);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     /** Grafana's substitution of the variables and macros the FilterWatch queries use. */

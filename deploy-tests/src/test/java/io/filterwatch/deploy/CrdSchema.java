@@ -30,7 +30,7 @@ final class CrdSchema {
 
     /** The schema of the version {@code version} of the CRD in {@code file}, which must be served. */
     static CrdSchema load(Path file, String version) {
-        JsonNode crd = Files2.yamlDocuments(Files2.read(file)).stream()
+        JsonNode crd = RepoFiles.yamlDocuments(RepoFiles.read(file)).stream()
                 .filter(d -> "CustomResourceDefinition".equals(d.path("kind").asText())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(file + " holds no CustomResourceDefinition"));
         for (JsonNode v : crd.path("spec").path("versions")) {

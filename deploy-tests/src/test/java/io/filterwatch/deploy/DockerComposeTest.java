@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.filterwatch.testing.Prerequisites;
 
 /**
  * docker-compose.yml: validated by docker-compose itself where installed (no engine needed for
@@ -23,13 +23,13 @@ class DockerComposeTest {
     static final String INSTALL_HINT = "docker-compose is not installed: install it with "
             + "`apt-get install -y --no-install-recommends docker-compose` (Debian's v1, no Docker engine needed; .ci/run does)";
 
-    final Path root = Files2.root();
+    final Path root = RepoFiles.root();
     final Path file = root.resolve("docker-compose.yml");
 
     @Test
     void dockerComposeConfigQuietPasses() {
         Optional<Path> bin = Tools.find("docker-compose");
-        Assumptions.assumeTrue(bin.isPresent(), INSTALL_HINT);
+        Prerequisites.require(bin.isPresent(), INSTALL_HINT);
         Tools.Result r = Tools.run(root, cleanEnv(), 120, List.of(bin.get().toString(), "-f", "docker-compose.yml", "config", "-q"));
         assertThat(r.exitCode()).as("docker-compose config -q:\n" + r.stderr() + r.stdout()).isZero();
         // the gpu profile is valid too
@@ -59,19 +59,19 @@ class DockerComposeTest {
     @Test
     void serviceImagesAreBuiltFromTheirDockerfilesAndListenOnTheQuarkusPort() {
         JsonNode services = compose().path("services");
-        String version = Files2.projectVersion(root);
-        for (String svc : Files2.SERVICES) {
+        String version = RepoFiles.projectVersion(root);
+        for (String svc : RepoFiles.SERVICES) {
             JsonNode s = services.path(svc);
-            String artifact = Files2.artifactId(root, svc);
-            assertThat(s.path("image").asText()).as(svc + " image").isEqualTo(Files2.IMAGE_REPOSITORY_PREFIX + artifact + ":" + version);
+            String artifact = RepoFiles.artifactId(root, svc);
+            assertThat(s.path("image").asText()).as(svc + " image").isEqualTo(RepoFiles.IMAGE_REPOSITORY_PREFIX + artifact + ":" + version);
             Path context = root.resolve(s.path("build").path("context").asText()).normalize();
             assertThat(context).isEqualTo(root.resolve(svc));
             Path dockerfile = context.resolve(s.path("build").path("dockerfile").asText());
             assertThat(dockerfile).as(svc + " Dockerfile").isRegularFile();
             assertThat(root.relativize(dockerfile).toString()).startsWith(svc + "/src/main/docker/");
             Map<String, String> env = env(s);
-            int port = Files2.effectiveHttpPort(root, svc, env, dockerfile.getFileName().toString());
-            assertThat(port).as(svc + " container HTTP port").isEqualTo(Files2.CONTAINER_HTTP_PORT);
+            int port = RepoFiles.effectiveHttpPort(root, svc, env, dockerfile.getFileName().toString());
+            assertThat(port).as(svc + " container HTTP port").isEqualTo(RepoFiles.CONTAINER_HTTP_PORT);
             assertThat(containerPorts(s)).as(svc + " published container port").contains(port);
             assertThat(env).as(svc + " env").containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0").containsKey("KAFKA_BOOTSTRAP_SERVERS");
             assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).startsWith("kafka:");
@@ -102,9 +102,9 @@ class DockerComposeTest {
                 mounts.put(parts[1], parts[0]);
             }
         }
-        assertThat(mounts).containsEntry(Files2.PROVISIONING_PATH, "./grafana/provisioning")
-                .containsEntry(Files2.DASHBOARDS_PATH, "./grafana/dashboards");
-        assertThat(env(grafana)).containsKeys(Files2.grafanaEnv(root).toArray(String[]::new));
+        assertThat(mounts).containsEntry(RepoFiles.PROVISIONING_PATH, "./grafana/provisioning")
+                .containsEntry(RepoFiles.DASHBOARDS_PATH, "./grafana/dashboards");
+        assertThat(env(grafana)).containsKeys(RepoFiles.grafanaEnv(root).toArray(String[]::new));
         assertThat(env(grafana).get("INFLUXDB_URL")).isEqualTo("http://influxdb:8086");
         for (String m : mounts.values()) {
             if (m.startsWith("./")) {
@@ -125,8 +125,8 @@ class DockerComposeTest {
     /** Parsed with SnakeYAML, which resolves the anchors and merge keys ({@code <<}) as Compose does. */
     JsonNode compose() {
         assertThat(file).exists();
-        Object doc = new org.yaml.snakeyaml.Yaml().load(Files2.read(file));
-        return Files2.JSON.valueToTree(doc);
+        Object doc = new org.yaml.snakeyaml.Yaml().load(RepoFiles.read(file));
+        return RepoFiles.JSON.valueToTree(doc);
     }
 
     static Map<String, String> env(JsonNode service) {

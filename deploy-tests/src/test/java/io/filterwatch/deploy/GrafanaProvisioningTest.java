@@ -14,19 +14,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.filterwatch.protocol.influx.InfluxSchema;
+
 /** Grafana as code: every provisioning file and dashboard under grafana/ parses and is consistent. */
 class GrafanaProvisioningTest {
-    static final Set<String> AGGREGATOR_RULES = Set.of(
-            "layer-dead-fraction-rise", "run-dead-fraction", "layer-dead", "non-finite", "at-risk");
-    static final Set<String> RUN_EVENT_TYPES = Set.of("STARTED", "EPOCH_END", "FINISHED", "FAILED", "STOPPED");
+    /** The aggregator's rules, from their one home in snapshot-protocol. */
+    static final Set<String> AGGREGATOR_RULES = java.util.Arrays.stream(io.filterwatch.protocol.AlertRule.values())
+            .map(io.filterwatch.protocol.AlertRule::ruleName).collect(Collectors.toSet());
     static final Set<String> CONTACT_POINT_TYPES_WITH_URL = Set.of("webhook", "slack", "alertmanager", "discord", "teams", "googlechat");
 
-    final Path root = Files2.root();
+    final Path root = RepoFiles.root();
 
     @Test
     void everyProvisioningFileParsesWithApiVersion1AndKnownKeys() {
@@ -40,7 +41,7 @@ class GrafanaProvisioningTest {
         for (Path f : files) {
             String folder = f.getParent().getFileName().toString();
             assertThat(allowed).as("provisioning folder of " + f).containsKey(folder);
-            JsonNode doc = Files2.yaml(f);
+            JsonNode doc = RepoFiles.yaml(f);
             assertThat(doc.path("apiVersion").asInt()).as(f + " apiVersion").isEqualTo(1);
             doc.fieldNames().forEachRemaining(k -> assertThat(allowed.get(folder)).as(f + " top-level key").contains(k));
         }
@@ -49,7 +50,7 @@ class GrafanaProvisioningTest {
     @Test
     void datasourceIsInfluxQlWithFixedUidAndCredentialsFromEnv() {
         List<JsonNode> ds = datasources();
-        assertThat(ds).extracting(d -> d.path("uid").asText()).containsExactly(Files2.DATASOURCE_UID);
+        assertThat(ds).extracting(d -> d.path("uid").asText()).containsExactly(RepoFiles.DATASOURCE_UID);
         JsonNode d = ds.get(0);
         assertThat(d.path("type").asText()).isEqualTo("influxdb");
         assertThat(d.path("access").asText()).isEqualTo("proxy");
@@ -60,18 +61,18 @@ class GrafanaProvisioningTest {
         assertThat(d.path("secureJsonData").path("password").asText()).isEqualTo("${INFLUXDB_PASSWORD}");
         assertThat(d.has("password")).as("plain-text password field").isFalse();
         assertThat(d.has("basicAuthPassword")).isFalse();
-        assertThat(Files2.grafanaEnv(root)).contains("INFLUXDB_URL", "INFLUXDB_USERNAME", "INFLUXDB_PASSWORD", "INFLUXDB_DATABASE");
+        assertThat(RepoFiles.grafanaEnv(root)).contains("INFLUXDB_URL", "INFLUXDB_USERNAME", "INFLUXDB_PASSWORD", "INFLUXDB_DATABASE");
     }
 
     @Test
     void dashboardProviderPointsAtTheMountedFolder() {
         List<Path> files = DashboardQueries.files(root.resolve("grafana/provisioning/dashboards"), ".yaml", ".yml");
         assertThat(files).hasSize(1);
-        JsonNode providers = Files2.yaml(files.get(0)).path("providers");
+        JsonNode providers = RepoFiles.yaml(files.get(0)).path("providers");
         assertThat(providers).hasSize(1);
         JsonNode p = providers.get(0);
         assertThat(p.path("type").asText()).isEqualTo("file");
-        assertThat(p.path("options").path("path").asText()).isEqualTo(Files2.DASHBOARDS_PATH);
+        assertThat(p.path("options").path("path").asText()).isEqualTo(RepoFiles.DASHBOARDS_PATH);
         assertThat(p.path("folder").asText()).isEqualTo("FilterWatch");
     }
 
@@ -80,12 +81,12 @@ class GrafanaProvisioningTest {
         // Rule groups name their folder by title only, and Grafana provisions them before the
         // dashboards, creating the folder; a folderUid on the provider would give the dashboards a
         // second folder of the same title. Both by the same title: one folder, one uid.
-        JsonNode provider = Files2.yaml(DashboardQueries.files(root.resolve("grafana/provisioning/dashboards"), ".yaml", ".yml").get(0))
+        JsonNode provider = RepoFiles.yaml(DashboardQueries.files(root.resolve("grafana/provisioning/dashboards"), ".yaml", ".yml").get(0))
                 .path("providers").get(0);
         assertThat(provider.has("folderUid")).as("dashboard provider folderUid").isFalse();
         Set<String> folders = new HashSet<>();
         for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
-            for (JsonNode group : Files2.yaml(f).path("groups")) {
+            for (JsonNode group : RepoFiles.yaml(f).path("groups")) {
                 folders.add(group.path("folder").asText());
                 assertThat(group.has("folderUid") || group.has("folderUID")).as("not a field of file-provisioned rule groups").isFalse();
             }
@@ -97,7 +98,7 @@ class GrafanaProvisioningTest {
     void notificationsLinkToTheDashboardAndPanelOfTheirRule() {
         Map<String, Set<String>> panels = new HashMap<>();
         for (Path f : dashboards()) {
-            JsonNode dash = Files2.json(f);
+            JsonNode dash = RepoFiles.json(f);
             Set<String> ids = new HashSet<>();
             List<JsonNode> todo = new ArrayList<>();
             dash.path("panels").forEach(todo::add);
@@ -110,7 +111,7 @@ class GrafanaProvisioningTest {
         }
         int rules = 0;
         for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
-            for (JsonNode group : Files2.yaml(f).path("groups")) {
+            for (JsonNode group : RepoFiles.yaml(f).path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
                     rules++;
                     String uid = rule.path("uid").asText();
@@ -128,12 +129,12 @@ class GrafanaProvisioningTest {
 
     @Test
     void grafanaIsOneCurrentPatchReleaseInComposeAndOnKubernetes() {
-        Matcher compose = Pattern.compile("image: grafana/grafana:(\\S+)").matcher(Files2.read(root.resolve("docker-compose.yml")));
-        Matcher k8s = Pattern.compile("image: grafana/grafana:(\\S+)").matcher(Files2.read(root.resolve("k8s/base/grafana/deployment.yaml")));
+        Matcher compose = Pattern.compile("image: grafana/grafana:(\\S+)").matcher(RepoFiles.read(root.resolve("docker-compose.yml")));
+        Matcher k8s = Pattern.compile("image: grafana/grafana:(\\S+)").matcher(RepoFiles.read(root.resolve("k8s/base/grafana/deployment.yaml")));
         assertThat(compose.find()).isTrue();
         assertThat(k8s.find()).isTrue();
         assertThat(compose.group(1)).as("a full x.y.z patch release").matches("\\d+\\.\\d+\\.\\d+").isEqualTo(k8s.group(1));
-        assertThat(Files2.read(root.resolve("docs/operations.md"))).as("docs/operations.md names it").contains("Grafana " + compose.group(1));
+        assertThat(RepoFiles.read(root.resolve("docs/operations.md"))).as("docs/operations.md names it").contains("Grafana " + compose.group(1));
     }
 
     @Test
@@ -147,7 +148,7 @@ class GrafanaProvisioningTest {
         Set<String> known = datasourceUids();
         List<String> problems = new ArrayList<>();
         for (Path f : dashboards()) {
-            JsonNode dash = Files2.json(f);
+            JsonNode dash = RepoFiles.json(f);
             Set<Integer> ids = new HashSet<>();
             for (JsonNode panel : DashboardQueries.panels(dash)) {
                 String where = f.getFileName() + " panel '" + panel.path("title").asText() + "'";
@@ -193,7 +194,7 @@ class GrafanaProvisioningTest {
     @Test
     void panelsDoNotOverlap() {
         for (Path f : dashboards()) {
-            List<JsonNode> panels = DashboardQueries.panels(Files2.json(f));
+            List<JsonNode> panels = DashboardQueries.panels(RepoFiles.json(f));
             for (int i = 0; i < panels.size(); i++) {
                 for (int j = i + 1; j < panels.size(); j++) {
                     JsonNode a = panels.get(i).path("gridPos");
@@ -214,7 +215,7 @@ class GrafanaProvisioningTest {
         Set<String> known = datasourceUids();
         Pattern ref = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
         for (Path f : dashboards()) {
-            JsonNode dash = Files2.json(f);
+            JsonNode dash = RepoFiles.json(f);
             List<String> defined = new ArrayList<>();
             for (JsonNode v : dash.path("templating").path("list")) {
                 String name = v.path("name").asText();
@@ -248,8 +249,8 @@ class GrafanaProvisioningTest {
                 q.substituted(DashboardQueries.Variables.of("r", "l", java.time.Instant.EPOCH, java.time.Instant.now()));
             }
         }
-        JsonNode runOverview = Files2.json(root.resolve("grafana/dashboards/run-overview.json"));
-        JsonNode layerDetail = Files2.json(root.resolve("grafana/dashboards/layer-detail.json"));
+        JsonNode runOverview = RepoFiles.json(root.resolve("grafana/dashboards/run-overview.json"));
+        JsonNode layerDetail = RepoFiles.json(root.resolve("grafana/dashboards/layer-detail.json"));
         assertThat(varNames(runOverview)).contains("run");
         assertThat(varNames(layerDetail)).containsExactly("run", "layer");
     }
@@ -259,7 +260,7 @@ class GrafanaProvisioningTest {
         Set<String> known = datasourceUids();
         for (Path f : dashboards()) {
             boolean found = false;
-            for (JsonNode a : Files2.json(f).path("annotations").path("list")) {
+            for (JsonNode a : RepoFiles.json(f).path("annotations").path("list")) {
                 if (a.path("builtIn").asInt(0) == 1) {
                     continue;
                 }
@@ -277,7 +278,7 @@ class GrafanaProvisioningTest {
         Set<String> uids = dashboardUids().keySet();
         Pattern d = Pattern.compile("/d/([A-Za-z0-9_-]+)");
         for (Path f : dashboards()) {
-            Matcher m = d.matcher(Files2.read(f));
+            Matcher m = d.matcher(RepoFiles.read(f));
             int n = 0;
             while (m.find()) {
                 n++;
@@ -291,26 +292,26 @@ class GrafanaProvisioningTest {
     void queriesUseOnlyMeasurementsTagsAndFieldsOfTheSchema() {
         List<String> problems = new ArrayList<>();
         for (DashboardQueries.Query q : DashboardQueries.all(root)) {
-            problems.addAll(schemaProblems(q));
+            problems.addAll(q.schemaProblems());
         }
         assertThat(problems).isEmpty();
         Set<String> measurements = DashboardQueries.all(root).stream()
-                .flatMap(q -> measurements(q.raw()).stream()).collect(Collectors.toSet());
-        assertThat(measurements).as("every measurement is shown somewhere").containsAll(InfluxSchema.ALL.keySet());
+                .flatMap(q -> q.measurements().stream()).collect(Collectors.toSet());
+        assertThat(measurements).as("every measurement is shown somewhere")
+                .containsAll(InfluxSchema.MEASUREMENTS.stream().map(InfluxSchema.Measurement::name).toList());
     }
 
     @Test
     void measurementsAndFieldsUsedAreDocumentedInMetricsMd() {
         Path doc = root.resolve("docs/metrics.md");
-        String text = java.nio.file.Files.exists(doc) ? Files2.read(doc) : "";
-        Assumptions.assumeTrue(text.contains("layer_stats") && text.contains("filter_stats"),
-                "docs/metrics.md does not document the InfluxDB schema yet (aggregator-service owner): skipped");
+        String text = RepoFiles.read(doc);
+        assertThat(text).as("docs/metrics.md documents the InfluxDB schema").contains("layer_stats", "filter_stats");
         Set<String> missing = new LinkedHashSet<>();
         for (DashboardQueries.Query q : DashboardQueries.all(root)) {
-            for (String id : identifiers(q.raw())) {
+            for (String id : q.identifiers()) {
                 // numbered fields may be documented as a range (sel_bin_0..sel_bin_9)
                 String first = id.replaceAll("_\\d+$", "_0");
-                if (!aliases(q.raw()).contains(id) && !Pattern.compile("\\b" + Pattern.quote(id) + "\\b").matcher(text).find()
+                if (!q.aliases().contains(id) && !Pattern.compile("\\b" + Pattern.quote(id) + "\\b").matcher(text).find()
                         && !Pattern.compile("\\b" + Pattern.quote(first) + "\\b").matcher(text).find()) {
                     missing.add(id);
                 }
@@ -320,12 +321,27 @@ class GrafanaProvisioningTest {
     }
 
     @Test
+    void everyNameOfTheSchemaIsDocumentedInMetricsMd() {
+        String text = RepoFiles.read(root.resolve("docs/metrics.md"));
+        String schema = text.substring(text.indexOf("## InfluxDB schema"));
+        Set<String> missing = new LinkedHashSet<>();
+        for (InfluxSchema.Measurement m : InfluxSchema.MEASUREMENTS) {
+            List<String> names = new ArrayList<>(List.of(m.name()));
+            m.tags().forEach(t -> names.add(t.name()));
+            // numbered fields are documented as a range (sel_bin_0 .. sel_bin_9)
+            m.fields().forEach(f -> names.add(f.name().replaceAll("_\\d+$", "_0")));
+            names.stream().filter(n -> !schema.contains("`" + n + "`")).forEach(n -> missing.add(m.name() + "." + n));
+        }
+        assertThat(missing).as("in InfluxSchema but not in docs/metrics.md, \"InfluxDB schema\"").isEmpty();
+    }
+
+    @Test
     void alertRulesMirrorTheAggregatorRulesAndAreWellFormed() {
         Set<String> known = datasourceUids();
         Set<String> rules = new HashSet<>();
         Set<String> uids = new HashSet<>();
         for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
-            for (JsonNode group : Files2.yaml(f).path("groups")) {
+            for (JsonNode group : RepoFiles.yaml(f).path("groups")) {
                 assertThat(group.path("folder").asText()).isEqualTo("FilterWatch");
                 assertThat(group.path("interval").asText()).matches("\\d+[smh]");
                 for (JsonNode rule : group.path("rules")) {
@@ -373,40 +389,33 @@ class GrafanaProvisioningTest {
         assertThat(rules).as("one Grafana rule per aggregator rule").isEqualTo(AGGREGATOR_RULES);
     }
 
+    /**
+     * Grafana evaluates no rule of its own: each of its rules reads the aggregator's episodes of one
+     * aggregator rule from the alerts measurement, fires while the latest transition is FIRING, and
+     * carries that rule's severity for routing. No threshold is duplicated here.
+     */
     @Test
-    void alertThresholdsEqualTheAggregatorDefaults() {
-        Path props = root.resolve("aggregator-service/src/main/resources/application.properties");
-        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(props), "aggregator-service has no application.properties yet");
-        Map<String, Double> p = new HashMap<>();
-        for (String line : Files2.read(props).split("\n")) {
-            Matcher m = Pattern.compile("^(aggregator\\.alerts\\.[a-z.-]+)=([0-9.]+)\\s*$").matcher(line.strip());
-            if (m.matches()) {
-                p.put(m.group(1), Double.parseDouble(m.group(2)));
-            }
-        }
-        Assumptions.assumeTrue(p.containsKey("aggregator.alerts.run-dead.fraction"), "aggregator.alerts.* not configured yet");
-        Map<String, List<Double>> expected = new HashMap<>();
-        expected.put("layer-dead-fraction-rise", List.of(p.get("aggregator.alerts.rise.points") / 100.0));
-        expected.put("run-dead-fraction", List.of(p.get("aggregator.alerts.run-dead.fraction")));
-        expected.put("layer-dead", List.of(1.0));
-        expected.put("non-finite", List.of(0.0));
-        expected.put("at-risk", List.of(p.get("aggregator.alerts.at-risk.dying-fraction"), p.get("aggregator.alerts.at-risk.gamma-dominance")));
+    void alertRulesReadTheAggregatorsEpisodes() {
         for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
-            for (JsonNode group : Files2.yaml(f).path("groups")) {
+            for (JsonNode group : RepoFiles.yaml(f).path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
                     String name = rule.path("labels").path("filterwatch_rule").asText();
-                    String condition = rule.path("condition").asText();
-                    List<Double> numbers = new ArrayList<>();
+                    io.filterwatch.protocol.AlertRule r = io.filterwatch.protocol.AlertRule.byName(name).orElseThrow();
+                    assertThat(rule.path("labels").path("severity").asText()).as(name + " severity")
+                            .isEqualTo(r.severity().name().toLowerCase(java.util.Locale.ROOT));
+                    List<String> queries = new ArrayList<>();
                     for (JsonNode d : rule.path("data")) {
-                        if (d.path("refId").asText().equals(condition)) {
-                            Matcher m = Pattern.compile("(?<![$A-Za-z])([0-9]+(?:\\.[0-9]+)?)").matcher(d.path("model").path("expression").asText());
-                            while (m.find()) {
-                                numbers.add(Double.parseDouble(m.group(1)));
-                            }
+                        if (!"__expr__".equals(d.path("datasourceUid").asText())) {
+                            queries.add(d.path("model").path("query").asText());
+                        } else if (d.path("refId").asText().equals(rule.path("condition").asText())) {
+                            assertThat(d.path("model").path("expression").asText()).as(name + " condition: an open episode")
+                                    .isEqualTo("$B > 0");
                         }
                     }
-                    assertThat(numbers).as("thresholds of " + name).usingComparatorForType(
-                            (a, b) -> Math.abs(a - b) < 1e-9 ? 0 : Double.compare(a, b), Double.class).isEqualTo(expected.get(name));
+                    assertThat(queries).as(name + " queries").hasSize(1);
+                    assertThat(queries.get(0)).as(name + " reads its own episodes")
+                            .contains("FROM \"alerts\"").contains("last(\"firing\")").contains("\"rule\" = '" + name + "'")
+                            .contains("GROUP BY \"run\", \"layer\"");
                 }
             }
         }
@@ -417,7 +426,7 @@ class GrafanaProvisioningTest {
         Set<String> receivers = new HashSet<>();
         List<JsonNode> policies = new ArrayList<>();
         for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/alerting"), ".yaml", ".yml")) {
-            JsonNode doc = Files2.yaml(f);
+            JsonNode doc = RepoFiles.yaml(f);
             for (JsonNode cp : doc.path("contactPoints")) {
                 receivers.add(cp.path("name").asText());
                 for (JsonNode r : cp.path("receivers")) {
@@ -439,13 +448,13 @@ class GrafanaProvisioningTest {
             p.path("routes").forEach(todo::add);
         }
         assertThat(policies.get(0).path("receiver").asText()).isNotBlank();
-        assertThat(Files2.grafanaEnv(root)).contains("FILTERWATCH_ALERT_RECEIVER_TYPE", "FILTERWATCH_ALERT_RECEIVER_URL");
+        assertThat(RepoFiles.grafanaEnv(root)).contains("FILTERWATCH_ALERT_RECEIVER_TYPE", "FILTERWATCH_ALERT_RECEIVER_URL");
         assertThat(CONTACT_POINT_TYPES_WITH_URL).contains("webhook", "slack");
     }
 
     @Test
     void kustomizationGeneratesAConfigMapEntryForEveryGrafanaFile() {
-        JsonNode k = Files2.yaml(root.resolve("grafana/kustomization.yaml"));
+        JsonNode k = RepoFiles.yaml(root.resolve("grafana/kustomization.yaml"));
         Set<String> listed = new HashSet<>();
         for (JsonNode g : k.path("configMapGenerator")) {
             for (JsonNode file : g.path("files")) {
@@ -474,7 +483,7 @@ class GrafanaProvisioningTest {
     Map<String, Path> dashboardUids() {
         Map<String, Path> uids = new HashMap<>();
         for (Path f : dashboards()) {
-            JsonNode dash = Files2.json(f);
+            JsonNode dash = RepoFiles.json(f);
             String uid = dash.path("uid").asText();
             assertThat(uid).as(f + " uid").isNotBlank().hasSizeLessThanOrEqualTo(40);
             assertThat(dash.path("title").asText()).as(f + " title").isNotBlank();
@@ -486,7 +495,7 @@ class GrafanaProvisioningTest {
     List<JsonNode> datasources() {
         List<JsonNode> out = new ArrayList<>();
         for (Path f : DashboardQueries.files(root.resolve("grafana/provisioning/datasources"), ".yaml", ".yml")) {
-            Files2.yaml(f).path("datasources").forEach(out::add);
+            RepoFiles.yaml(f).path("datasources").forEach(out::add);
         }
         return out;
     }
@@ -499,62 +508,5 @@ class GrafanaProvisioningTest {
         List<String> out = new ArrayList<>();
         dash.path("templating").path("list").forEach(v -> out.add(v.path("name").asText()));
         return out;
-    }
-
-    static Set<String> measurements(String q) {
-        Set<String> out = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("(?i)\\bFROM\\s+\"([^\"]+)\"").matcher(q);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
-    }
-
-    static Set<String> aliases(String q) {
-        Set<String> out = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("(?i)\\bAS\\s+\"([^\"]+)\"").matcher(q);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
-    }
-
-    static Set<String> identifiers(String q) {
-        Set<String> out = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("\"([^\"]+)\"").matcher(q);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
-    }
-
-    static List<String> schemaProblems(DashboardQueries.Query q) {
-        List<String> problems = new ArrayList<>();
-        Set<String> ms = measurements(q.raw());
-        if (ms.isEmpty()) {
-            problems.add(q + ": no FROM \"measurement\"");
-        }
-        for (String m : ms) {
-            if (!InfluxSchema.ALL.containsKey(m)) {
-                problems.add(q + ": unknown measurement " + m);
-            }
-        }
-        Set<String> aliases = aliases(q.raw());
-        for (String id : identifiers(q.raw())) {
-            if (InfluxSchema.ALL.containsKey(id) || aliases.contains(id)) {
-                continue;
-            }
-            boolean ok = ms.stream().map(InfluxSchema.ALL::get).filter(java.util.Objects::nonNull).anyMatch(m -> m.has(id));
-            if (!ok) {
-                problems.add(q + ": \"" + id + "\" is no tag or field of " + ms);
-            }
-        }
-        Matcher type = Pattern.compile("\"type\"\\s*!?=\\s*'([^']*)'").matcher(q.raw());
-        while (type.find()) {
-            if (!RUN_EVENT_TYPES.contains(type.group(1))) {
-                problems.add(q + ": unknown run event type " + type.group(1));
-            }
-        }
-        return problems;
     }
 }

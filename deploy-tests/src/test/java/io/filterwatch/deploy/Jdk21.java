@@ -57,7 +57,7 @@ final class Jdk21 {
         if (!Files.isRegularFile(release)) {
             return -1;
         }
-        Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files2.read(release));
+        Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(RepoFiles.read(release));
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 }

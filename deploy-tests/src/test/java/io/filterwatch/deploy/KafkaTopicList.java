@@ -18,7 +18,7 @@ final class KafkaTopicList {
 
     static List<Topic> read(Path root) {
         List<Topic> out = new ArrayList<>();
-        for (String raw : Files2.read(root.resolve(FILE)).split("\n")) {
+        for (String raw : RepoFiles.read(root.resolve(FILE)).split("\n")) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;

@@ -13,7 +13,7 @@ final class KafkaVersions {
 
     /** spec.kafka.version of the Kafka in k8s/base/kafka/kafka.yaml. */
     static String cluster(Path root) {
-        for (JsonNode d : Files2.yamlDocuments(Files2.read(root.resolve("k8s/base/kafka/kafka.yaml")))) {
+        for (JsonNode d : RepoFiles.yamlDocuments(RepoFiles.read(root.resolve("k8s/base/kafka/kafka.yaml")))) {
             if ("Kafka".equals(d.path("kind").asText())) {
                 return d.path("spec").path("kafka").path("version").asText();
             }
@@ -23,7 +23,7 @@ final class KafkaVersions {
 
     /** kafka.version of dev/kafka.pom.xml (the dev broker's jars). */
     static String devBroker(Path root) {
-        Matcher m = Pattern.compile("<kafka.version>([^<]+)</kafka.version>").matcher(Files2.read(root.resolve("dev/kafka.pom.xml")));
+        Matcher m = Pattern.compile("<kafka.version>([^<]+)</kafka.version>").matcher(RepoFiles.read(root.resolve("dev/kafka.pom.xml")));
         if (!m.find()) {
             throw new IllegalStateException("no kafka.version in dev/kafka.pom.xml");
         }

@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,6 +38,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.filterwatch.testing.Prerequisites;
+
+import io.filterwatch.protocol.influx.InfluxSchema;
 
 /**
  * Renders k8s/base and every overlay under k8s/overlays with {@code kubectl kustomize} (or
@@ -79,7 +81,7 @@ class KustomizeOverlaysTest {
             + "Install kubectl (it embeds kustomize), e.g. the machine image's kubectl or Debian's kubernetes-client "
             + "(too old: its kustomize v2 lacks 'labels'), or a kustomize binary on PATH";
 
-    final Path root = Files2.root();
+    final Path root = RepoFiles.root();
     final ObjectMapper typedMapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     /** Every render: the stacks and the runs. */
     final Map<String, List<JsonNode>> rendered = new LinkedHashMap<>();
@@ -94,7 +96,7 @@ class KustomizeOverlaysTest {
     void render() throws Exception {
         Optional<Path> kubectl = Tools.find("kubectl");
         Optional<Path> kustomize = Tools.find("kustomize");
-        Assumptions.assumeTrue(kubectl.isPresent() || kustomize.isPresent(), INSTALL_HINT);
+        Prerequisites.require(kubectl.isPresent() || kustomize.isPresent(), INSTALL_HINT);
         List<Path> stackDirs = new ArrayList<>();
         stackDirs.add(root.resolve("k8s/base"));
         try (Stream<Path> s = Files.list(root.resolve("k8s/overlays"))) {
@@ -134,7 +136,7 @@ class KustomizeOverlaysTest {
                 : List.of(kustomize.get().toString(), "build", dir.toString());
         Tools.Result r = Tools.run(root, Map.of(), 180, cmd);
         assertThat(r.exitCode()).as(String.join(" ", cmd) + "\n" + r.stderr()).isZero();
-        List<JsonNode> docs = Files2.yamlDocuments(r.stdout());
+        List<JsonNode> docs = RepoFiles.yamlDocuments(r.stdout());
         assertThat(docs).as(dir + " renders objects").isNotEmpty();
         return docs;
     }
@@ -403,7 +405,7 @@ class KustomizeOverlaysTest {
             Objects objs = new Objects(e.getValue());
             boolean pytorch = e.getKey().endsWith("k8s/runs/gpu-pytorch");
             boolean gpu = pytorch || e.getKey().endsWith("k8s/runs/gpu");
-            for (String svc : Files2.SERVICES) {
+            for (String svc : RepoFiles.SERVICES) {
                 String where = e.getKey() + ": " + svc + ": ";
                 JsonNode w = objs.workload(svc);
                 assertThat(w).as(where + "workload").isNotNull();
@@ -414,13 +416,13 @@ class KustomizeOverlaysTest {
                 boolean gpuTrainer = gpu && svc.equals("trainer-service");
                 String expectedTag = version + (gpuTrainer ? (pytorch ? "-cu128" : "-cu112") : "");
                 assertThat(c.path("image").asText()).as(where + "image")
-                        .isEqualTo(Files2.IMAGE_REPOSITORY_PREFIX + Files2.artifactId(root, svc) + ":" + expectedTag);
+                        .isEqualTo(RepoFiles.IMAGE_REPOSITORY_PREFIX + RepoFiles.artifactId(root, svc) + ":" + expectedTag);
                 Map<String, String> containerEnv = new HashMap<>();
                 c.path("env").forEach(x -> containerEnv.put(x.path("name").asText(), x.path("value").asText(null)));
                 String dockerfile = gpuTrainer ? (pytorch ? "Dockerfile.pytorch-gpu" : "Dockerfile.gpu") : "Dockerfile.jvm";
-                int port = Files2.effectiveHttpPort(root, svc, containerEnv, dockerfile);
-                assertThat(port).as(where + "container HTTP port").isEqualTo(Files2.CONTAINER_HTTP_PORT);
-                assertThat(Files2.effectiveHttpPort(root, svc, Map.of(), dockerfile)).as(where + "the image's port")
+                int port = RepoFiles.effectiveHttpPort(root, svc, containerEnv, dockerfile);
+                assertThat(port).as(where + "container HTTP port").isEqualTo(RepoFiles.CONTAINER_HTTP_PORT);
+                assertThat(RepoFiles.effectiveHttpPort(root, svc, Map.of(), dockerfile)).as(where + "the image's port")
                         .isEqualTo(port);
                 JsonNode http = null;
                 for (JsonNode p : c.path("ports")) {
@@ -462,7 +464,7 @@ class KustomizeOverlaysTest {
                     .as("OMP_NUM_THREADS = the pod's CPUs").isEqualTo("limits.cpu");
             JsonNode agg = containerNamed(objs.workload("aggregator-service").path("spec").path("template").path("spec"), "aggregator-service");
             assertThat(envValue(agg, "INFLUXDB_URL")).isEqualTo("http://influxdb:8086");
-            assertThat(envValue(agg, "INFLUXDB_DATABASE")).isEqualTo(InfluxSchema.DATABASE);
+            assertThat(envValue(agg, "INFLUXDB_DATABASE")).isEqualTo(InfluxSchema.DEFAULT_DATABASE);
             assertThat(env(agg, "INFLUXDB_USERNAME").path("valueFrom").has("secretKeyRef")).isTrue();
             assertThat(env(agg, "INFLUXDB_PASSWORD").path("valueFrom").has("secretKeyRef")).isTrue();
         }
@@ -470,7 +472,7 @@ class KustomizeOverlaysTest {
 
     @Test
     void grafanaMountsItsGeneratedProvisioningAndGetsEveryVariable() {
-        Set<String> needed = Files2.grafanaEnv(root);
+        Set<String> needed = RepoFiles.grafanaEnv(root);
         for (var e : stacks.entrySet()) {
             Objects objs = new Objects(e.getValue());
             JsonNode w = objs.workload("grafana");
@@ -485,10 +487,10 @@ class KustomizeOverlaysTest {
             pod.path("volumes").forEach(v -> volumeToConfigMap.put(v.path("name").asText(), v.path("configMap").path("name").asText(null)));
             c.path("volumeMounts").forEach(m -> mountToConfigMap.put(m.path("mountPath").asText(), volumeToConfigMap.get(m.path("name").asText())));
             Map<String, String> expected = Map.of(
-                    Files2.PROVISIONING_PATH + "/datasources", "grafana/provisioning/datasources",
-                    Files2.PROVISIONING_PATH + "/dashboards", "grafana/provisioning/dashboards",
-                    Files2.PROVISIONING_PATH + "/alerting", "grafana/provisioning/alerting",
-                    Files2.DASHBOARDS_PATH, "grafana/dashboards");
+                    RepoFiles.PROVISIONING_PATH + "/datasources", "grafana/provisioning/datasources",
+                    RepoFiles.PROVISIONING_PATH + "/dashboards", "grafana/provisioning/dashboards",
+                    RepoFiles.PROVISIONING_PATH + "/alerting", "grafana/provisioning/alerting",
+                    RepoFiles.DASHBOARDS_PATH, "grafana/dashboards");
             for (var x : expected.entrySet()) {
                 String cm = mountToConfigMap.get(x.getKey());
                 assertThat(cm).as(e.getKey() + " ConfigMap mounted at " + x.getKey()).isNotNull();
@@ -499,7 +501,7 @@ class KustomizeOverlaysTest {
                 for (Path f : DashboardQueries.files(root.resolve(x.getValue()), ".yaml", ".yml", ".json")) {
                     files.add(f.getFileName().toString());
                     assertThat(configMap.path("data").path(f.getFileName().toString()).asText())
-                            .as(cm + " holds " + f).isEqualTo(Files2.read(f));
+                            .as(cm + " holds " + f).isEqualTo(RepoFiles.read(f));
                 }
                 assertThat(keys).as(e.getKey() + " " + cm).isEqualTo(files);
             }
@@ -764,14 +766,14 @@ class KustomizeOverlaysTest {
 
     /** The release the manifests deploy: the project version without -SNAPSHOT. */
     static String releaseVersion(Path root) {
-        return Files2.projectVersion(root).replaceFirst("-SNAPSHOT$", "");
+        return RepoFiles.projectVersion(root).replaceFirst("-SNAPSHOT$", "");
     }
 
     Map<String, CrdSchema> kedaCrds() {
         Path dir = root.resolve("deploy-tests/src/test/resources/crds/keda");
         Map<String, CrdSchema> out = new HashMap<>();
         for (String f : List.of("keda.sh_scaledobjects.yaml", "keda.sh_triggerauthentications.yaml")) {
-            String header = Files2.read(dir.resolve(f)).lines().findFirst().orElse("");
+            String header = RepoFiles.read(dir.resolve(f)).lines().findFirst().orElse("");
             assertThat(header).as(f + " names the KEDA release it came from").contains("KEDA v" + KEDA_VERSION);
             CrdSchema crd = CrdSchema.load(dir.resolve(f), "v1alpha1");
             out.put(crd.kind, crd);
@@ -789,8 +791,8 @@ class KustomizeOverlaysTest {
         if (java.isEmpty() && "true".equals(System.getenv("CI"))) {
             throw new AssertionError(Jdk21.HINT);
         }
-        Assumptions.assumeTrue(java.isPresent(), Jdk21.HINT);
-        com.fasterxml.jackson.databind.node.ArrayNode items = Files2.JSON.createArrayNode();
+        Prerequisites.require(java.isPresent(), Jdk21.HINT);
+        com.fasterxml.jackson.databind.node.ArrayNode items = RepoFiles.JSON.createArrayNode();
         objects.forEach((id, o) -> items.addObject().put("id", id).set("object", o));
         Path in = Files.createTempFile("strimzi-objects-", ".json");
         try {
@@ -817,7 +819,7 @@ class KustomizeOverlaysTest {
 
     /** Pre-created Secrets as docs/operations.md creates them: name -> keys. */
     Map<String, Set<String>> documentedSecrets() {
-        String doc = Files2.read(root.resolve("docs/operations.md")).replaceAll("\\\\\\r?\\n", " ");
+        String doc = RepoFiles.read(root.resolve("docs/operations.md")).replaceAll("\\\\\\r?\\n", " ");
         Map<String, Set<String>> out = new HashMap<>();
         Matcher m = Pattern.compile("create secret generic ([a-z0-9-]+)([^\\n]*)").matcher(doc);
         while (m.find()) {

@@ -30,7 +30,7 @@ import io.filterwatch.testing.EmbeddedKafka;
  * one Kafka version.
  */
 class TopicSettingsTest {
-    final Path root = Files2.root();
+    final Path root = RepoFiles.root();
 
     @Test
     void theListNamesExactlyTheTopicsOfTheProtocolWithPartitionsCleanupAndRetention() throws Exception {
@@ -67,7 +67,7 @@ class TopicSettingsTest {
 
     @Test
     void theDevBrokerCreatesTheTopicsOfTheListWithTheirPartitionsAndConfig() throws Exception {
-        String script = Files2.read(root.resolve("dev/kafka"));
+        String script = RepoFiles.read(root.resolve("dev/kafka"));
         assertThat(script).contains("kafka-topics.txt", "dev/KafkaTopics.java", "create_topics");
         Map<String, KafkaTopicList.Topic> list = KafkaTopicList.byName(root);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -103,12 +103,12 @@ class TopicSettingsTest {
         assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:" + cluster);
         assertThat(services.path("kafka-init").path("image").asText()).isEqualTo("apache/kafka:" + cluster);
         assertThat(KafkaVersions.devBroker(root)).as("dev/kafka.pom.xml kafka.version").isEqualTo(cluster);
-        String ops = Files2.read(root.resolve("docs/operations.md"));
+        String ops = RepoFiles.read(root.resolve("docs/operations.md"));
         assertThat(ops).as("docs/operations.md states the Kafka version").contains("Kafka " + cluster);
-        assertThat(Files2.read(root.resolve("README.md"))).as("README's dev/kafka line").contains("Kafka " + cluster);
+        assertThat(RepoFiles.read(root.resolve("README.md"))).as("README's dev/kafka line").contains("Kafka " + cluster);
     }
 
     JsonNode compose() {
-        return Files2.JSON.valueToTree(new org.yaml.snakeyaml.Yaml().load(Files2.read(root.resolve("docker-compose.yml"))));
+        return RepoFiles.JSON.valueToTree(new org.yaml.snakeyaml.Yaml().load(RepoFiles.read(root.resolve("docker-compose.yml"))));
     }
 }

@@ -29,10 +29,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.filterwatch.console.Influx;
+import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.SnapshotCodec;
 import io.filterwatch.protocol.Topics;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 import io.filterwatch.testing.EmbeddedKafka;
 
 /**
@@ -54,7 +57,7 @@ class BrokerRestartE2ETest {
     static final String RUN = "restart-" + Long.toHexString(System.nanoTime() & 0xffffff);
 
     PipelineStack stack;
-    Influx influx;
+    InfluxQueries influx;
 
     @Test
     void aBrokerRestartMidRunLosesNoSnapshotAndKeepsTheirOrder() throws Exception {
@@ -127,7 +130,8 @@ class BrokerRestartE2ETest {
         }
         Thread.sleep(3000); // anything extra would land now
         assertThat(layerPoints()).as("layer_stats points of the run").isEqualTo(expected);
-        assertThat(influx.query("SELECT dead FROM layer_stats WHERE run = " + Influx.literal(RUN) + " AND step = " + STEPS))
+        assertThat(influx.query("SELECT " + Fields.DEAD.name() + " FROM " + InfluxSchema.LAYER_STATS.name()
+                + " WHERE " + Tags.RUN.name() + " = " + InfluxQueries.literal(RUN) + " AND " + Fields.STEP.name() + " = " + STEPS))
                 .as("the run's last step, every layer").hasSize(LAYERS);
         assertThat(recordsOn(bootstrap, Topics.SNAPSHOTS_DLQ)).as("dead letters").isZero();
 
@@ -140,7 +144,8 @@ class BrokerRestartE2ETest {
     }
 
     private long layerPoints() {
-        List<Influx.Row> rows = influx.query("SELECT count(dead) FROM layer_stats WHERE run = " + Influx.literal(RUN));
+        List<InfluxQueries.Row> rows = influx.query("SELECT count(" + Fields.DEAD.name() + ") FROM " + InfluxSchema.LAYER_STATS.name()
+                + " WHERE " + Tags.RUN.name() + " = " + InfluxQueries.literal(RUN));
         return rows.isEmpty() ? 0 : rows.get(0).lng("count");
     }
 

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.imageio.ImageIO;
 
@@ -33,9 +34,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.filterwatch.console.Influx;
+import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.console.ReportCommand;
 import io.filterwatch.deploy.DashboardQueries;
+import io.filterwatch.protocol.AlertRule;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 import io.filterwatch.trainer.data.DatasetKind;
 import io.filterwatch.trainer.data.Datasets;
 import io.filterwatch.trainer.data.TrainingData;
@@ -71,9 +76,10 @@ class PipelineE2ETest {
     static final int SNAPSHOT_INTERVAL = 50;
     /** The probe's activation-test window in samples (the service's default is 50,000 or one epoch). */
     static final int WINDOW = Integer.getInteger("fw.e2e.window", 6400);
-    /** A collapse alert must fire within this many steps of the first dead filter (the rise rule's 500-step window, plus one snapshot). */
+    /** A collapse alert must fire within this many steps of the first dead filter (bound kept from the old rise rule: 500 steps plus one snapshot). */
     static final long ALERT_BOUND_STEPS = 500 + SNAPSHOT_INTERVAL;
-    static final Set<String> COLLAPSE_RULES = Set.of("layer-dead-fraction-rise", "run-dead-fraction", "layer-dead");
+    static final Set<String> COLLAPSE_RULES = AlertRule.collapseRules().stream().map(AlertRule::ruleName)
+            .collect(Collectors.toSet());
     /**
      * The last FREEZE_STEPS steps run at lr x 1e-6 (STEP schedule), i.e. on the final weights: the probe's
      * activation window (WINDOW samples = 100 steps of 64) then judges the same model the ground truth
@@ -92,7 +98,7 @@ class PipelineE2ETest {
     PipelineStack stack;
     Path root;
     Path out;
-    Influx influx;
+    InfluxQueries influx;
     String api;
     final Map<String, Long> trainingSeconds = new LinkedHashMap<>();
 
@@ -148,8 +154,8 @@ class PipelineE2ETest {
                 return false;
             }
         }
-        return !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(run) + " AND type = 'FINISHED'").isEmpty()
-                && influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND step = " + STEPS).size()
+        return !influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_EVENTS, run) + " AND " + Tags.TYPE.name() + " = 'FINISHED'").isEmpty()
+                && influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, run) + " AND " + Fields.STEP.name() + " = " + STEPS).size()
                 == s.path("layers").size();
     }
 
@@ -184,12 +190,12 @@ class PipelineE2ETest {
     void collapseRunRaisesACollapseAlertSoonAfterTheFirstFiltersDie() throws Exception {
         long firstDeath = firstDeadStep(RUN_COLLAPSE);
         assertThat(firstDeath).as("the collapse run loses filters (layer_stats.dead > 0 at some step)").isPositive();
-        List<Influx.Row> alerts = influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_COLLAPSE)
-                + " AND status = 'FIRING' ORDER BY time ASC");
-        Long alertStep = alerts.stream().filter(a -> COLLAPSE_RULES.contains(a.str("rule"))).map(a -> a.lng("step")).min(Long::compare)
+        List<InfluxQueries.Row> alerts = influx.query(InfluxQueries.selectRun(InfluxSchema.ALERTS, RUN_COLLAPSE)
+                + " AND " + Fields.STATUS.name() + " = 'FIRING' ORDER BY time ASC");
+        Long alertStep = alerts.stream().filter(a -> COLLAPSE_RULES.contains(a.str(Tags.RULE))).map(a -> a.lng(Fields.STEP)).min(Long::compare)
                 .orElse(null);
         log("collapse run: first dead filter at step %d, first collapse alert at step %s; alerts: %s", firstDeath, alertStep,
-                alerts.stream().map(a -> a.str("rule") + "@" + a.lng("step")).toList());
+                alerts.stream().map(a -> a.str(Tags.RULE) + "@" + a.lng(Fields.STEP)).toList());
         assertThat(alertStep).as("a collapse alert (%s) fired in InfluxDB", COLLAPSE_RULES).isNotNull();
         assertThat(alertStep - firstDeath).as("steps from the first dead filter to the collapse alert")
                 .isBetween(0L, ALERT_BOUND_STEPS);
@@ -202,7 +208,7 @@ class PipelineE2ETest {
     @Test
     @Order(2)
     void runWithoutRegularisationRaisesNoAlertAndEndsWithoutDeadFilters() throws Exception {
-        assertThat(influx.query("SELECT * FROM alerts WHERE run = " + Influx.literal(RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
+        assertThat(influx.query(InfluxQueries.selectRun(InfluxSchema.ALERTS, RUN_HEALTHY))).as("alerts in InfluxDB").isEmpty();
         assertThat(getJson("/runs/" + RUN_HEALTHY + "/alerts")).as("alerts from the API").isEmpty();
         JsonNode summary = getJson("/runs/" + RUN_HEALTHY);
         assertThat(summary.path("dead").asInt()).as("dead filters (API)").isZero();
@@ -217,15 +223,15 @@ class PipelineE2ETest {
         for (String run : List.of(RUN_COLLAPSE, RUN_HEALTHY)) {
             Map<String, GroundTruth.Layer> truth = groundTruth(run);
             JsonNode summary = getJson("/runs/" + run);
-            Map<String, Influx.Row> influxLayers = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run)
-                    + " GROUP BY layer ORDER BY time DESC LIMIT 1")) {
-                influxLayers.put(r.str("layer"), r);
+            Map<String, InfluxQueries.Row> influxLayers = new LinkedHashMap<>();
+            for (InfluxQueries.Row r : influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, run)
+                    + " GROUP BY " + Tags.LAYER.name() + " ORDER BY time DESC LIMIT 1")) {
+                influxLayers.put(r.str(Tags.LAYER), r);
             }
             Map<String, Integer> deadFilterRows = new LinkedHashMap<>();
-            for (Influx.Row r : influx.query("SELECT * FROM filter_stats WHERE run = " + Influx.literal(run)
-                    + " GROUP BY layer, filter ORDER BY time DESC LIMIT 1")) {
-                deadFilterRows.merge(r.str("layer"), r.lng("state_code") == 2 ? 1 : 0, Integer::sum);
+            for (InfluxQueries.Row r : influx.query(InfluxQueries.selectRun(InfluxSchema.FILTER_STATS, run)
+                    + " GROUP BY " + Tags.LAYER.name() + ", " + Tags.FILTER.name() + " ORDER BY time DESC LIMIT 1")) {
+                deadFilterRows.merge(r.str(Tags.LAYER), r.lng(Fields.STATE_CODE) == 2 ? 1 : 0, Integer::sum);
             }
             Map<String, String> table = new LinkedHashMap<>();
             int apiTotal = 0;
@@ -234,10 +240,10 @@ class PipelineE2ETest {
                 String layer = l.path("layer").asText();
                 GroundTruth.Layer t = truth.get(layer);
                 assertThat(t).as("ground truth for layer " + layer).isNotNull();
-                Influx.Row i = influxLayers.get(layer);
+                InfluxQueries.Row i = influxLayers.get(layer);
                 table.put(layer, String.format("api %d (act %d, scale %d) | influx layer_stats %d (act %d, scale %d) | influx filter_stats %d"
                                 + " | truth %d (act %d, scale %d) %s", l.path("dead").asInt(), l.path("deadByActivation").asInt(),
-                        l.path("deadByScale").asInt(), i.lng("dead"), i.lng("dead_by_activation"), i.lng("dead_by_scale"),
+                        l.path("deadByScale").asInt(), i.lng(Fields.DEAD), i.lng(Fields.DEAD_BY_ACTIVATION), i.lng(Fields.DEAD_BY_SCALE),
                         deadFilterRows.getOrDefault(layer, -1), t.dead(), t.deadByActivation(), t.deadByScale(), t.deadIds()));
                 apiTotal += l.path("dead").asInt();
                 truthTotal += t.dead();
@@ -248,12 +254,12 @@ class PipelineE2ETest {
             for (JsonNode l : summary.path("layers")) {
                 String layer = l.path("layer").asText();
                 GroundTruth.Layer t = truth.get(layer);
-                Influx.Row i = influxLayers.get(layer);
+                InfluxQueries.Row i = influxLayers.get(layer);
                 String what = run + " " + layer + ": " + table.get(layer);
                 assertThat(l.path("dead").asInt()).as("API dead, " + what).isEqualTo(t.dead());
                 assertThat(l.path("deadByActivation").asInt()).as("API dead by activation, " + what).isEqualTo(t.deadByActivation());
                 assertThat(l.path("deadByScale").asInt()).as("API dead by scale, " + what).isEqualTo(t.deadByScale());
-                assertThat(i.lng("dead")).as("InfluxDB layer_stats dead, " + what).isEqualTo(t.dead());
+                assertThat(i.lng(Fields.DEAD)).as("InfluxDB layer_stats dead, " + what).isEqualTo(t.dead());
                 assertThat(deadFilterRows.get(layer)).as("InfluxDB filter_stats in state DEAD, " + what).isEqualTo(t.dead());
             }
             assertThat(summary.path("dead").asInt()).as("API run total").isEqualTo(apiTotal).isEqualTo(truthTotal);
@@ -306,31 +312,44 @@ class PipelineE2ETest {
     /**
      * The contract between dashboards and data (issue 6): every panel, variable, annotation and
      * alert-rule query of grafana/, with Grafana's variables substituted, runs against what the
-     * real aggregator wrote from the real runs, without error and with data. The one exception
-     * is a query on EPOCH_END events when no run of this test reached the end of an epoch.
+     * real aggregator wrote from the real runs, without error and with data. The exceptions: a
+     * query on EPOCH_END events when no run of this test reached the end of an epoch, and an
+     * alert rule's query (one per aggregator rule, filtered by its name) when that rule raised no
+     * episode in these runs; every rule that did raise one must be found by its query.
      */
     @Test
     @Order(5)
     void everyDashboardAndAlertQueryReturnsDataWrittenByTheRealAggregator() {
-        boolean epochEnded = !influx.query("SELECT * FROM run_events WHERE run = " + Influx.literal(RUN_COLLAPSE)
-                + " AND type = 'EPOCH_END'").isEmpty();
+        boolean epochEnded = !influx.query(InfluxQueries.selectRun(InfluxSchema.RUN_EVENTS, RUN_COLLAPSE)
+                + " AND " + Tags.TYPE.name() + " = 'EPOCH_END'").isEmpty();
         DashboardQueries.Variables vars = DashboardQueries.Variables.of(RUN_COLLAPSE, "conv3",
                 java.time.Instant.now().minus(Duration.ofHours(2)), java.time.Instant.now().plus(Duration.ofMinutes(1)));
         List<DashboardQueries.Query> queries = DashboardQueries.all(root);
         assertThat(queries).as("queries in grafana/").hasSizeGreaterThan(20);
+        // a Grafana alert rule reads its rule's episodes from the alerts measurement: no data while that rule never fired
+        Set<String> firedRules = influx.query("SELECT * FROM " + InfluxSchema.ALERTS.name()).stream()
+                .map(a -> a.str(Tags.RULE)).collect(Collectors.toSet());
+        Pattern ruleOfQuery = Pattern.compile("\"" + Tags.RULE.name() + "\"\\s*=\\s*'([^']+)'");
         List<String> failures = new java.util.ArrayList<>();
         int withData = 0;
         try (org.influxdb.InfluxDB client = org.influxdb.InfluxDBFactory.connect(stack.influxd.url())) {
             for (DashboardQueries.Query q : queries) {
                 String influxQl = q.substituted(vars);
-                String problem = DashboardQueries.problem(client.query(new org.influxdb.dto.Query(influxQl, "filterwatch")));
+                String problem = DashboardQueries.problem(client.query(
+                        new org.influxdb.dto.Query(influxQl, InfluxSchema.DEFAULT_DATABASE)));
+                Matcher rule = ruleOfQuery.matcher(influxQl);
+                boolean ruleNeverFired = q.kind() == DashboardQueries.Kind.ALERT_RULE && rule.find()
+                        && !firedRules.contains(rule.group(1));
                 if (problem == null) {
                     withData++;
-                } else if (!(problem.equals(DashboardQueries.NO_DATA) && !epochEnded && influxQl.contains("'EPOCH_END'"))) {
+                } else if (!(problem.equals(DashboardQueries.NO_DATA)
+                        && (ruleNeverFired || !epochEnded && influxQl.contains("'EPOCH_END'")))) {
                     failures.add(q + "\n    " + influxQl + "\n    -> " + problem);
                 }
             }
         }
+        assertThat(firedRules).as("rules that fired in the pipeline").isNotEmpty();
+        assertThat(firedRules).as("the collapse run raised a collapse rule").containsAnyElementsOf(COLLAPSE_RULES);
         log("dashboard and alert queries: %d of %d returned data from the pipeline (epoch ended: %s)", withData, queries.size(),
                 epochEnded);
         assertThat(failures).as("queries that failed or returned no data").isEmpty();
@@ -361,8 +380,9 @@ class PipelineE2ETest {
 
     private long firstDeadStep(String run) {
         long first = -1;
-        for (Influx.Row r : influx.query("SELECT * FROM layer_stats WHERE run = " + Influx.literal(run) + " AND dead > 0 ORDER BY time ASC")) {
-            long s = r.lng("step");
+        for (InfluxQueries.Row r : influx.query(InfluxQueries.selectRun(InfluxSchema.LAYER_STATS, run)
+                + " AND " + Fields.DEAD.name() + " > 0 ORDER BY time ASC")) {
+            long s = r.lng(Fields.STEP);
             first = first < 0 ? s : Math.min(first, s);
         }
         return first;

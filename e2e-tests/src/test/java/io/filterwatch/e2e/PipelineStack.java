@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.filterwatch.console.Influx;
+import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.protocol.Topics;
+import io.filterwatch.protocol.influx.InfluxSchema;
 import io.filterwatch.testing.EmbeddedKafka;
 import io.filterwatch.testing.LocalInfluxDb;
 
@@ -23,7 +24,7 @@ final class PipelineStack implements AutoCloseable {
     final Path out;
     final EmbeddedKafka kafka;
     final LocalInfluxDb influxd;
-    final Influx influx;
+    final InfluxQueries influx;
     final List<ServiceProcess> services = new ArrayList<>();
     final String probeUrl;
     final String api;
@@ -42,8 +43,8 @@ final class PipelineStack implements AutoCloseable {
             kafka.createTopic(t, 1);
         }
         influxd = LocalInfluxDb.start();
-        influxd.createDatabase("filterwatch");
-        influx = new Influx(influxd.url(), "filterwatch", null, null);
+        influxd.createDatabase(InfluxSchema.DEFAULT_DATABASE);
+        influx = new InfluxQueries(influxd.url(), InfluxSchema.DEFAULT_DATABASE, null, null);
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap(), "INFLUXDB_URL", influxd.url());
         int probePort = PipelineE2ETest.freePort();
         int aggPort = PipelineE2ETest.freePort();
@@ -59,7 +60,7 @@ final class PipelineStack implements AutoCloseable {
         ServiceProcess aggregator = ServiceProcess.start("aggregator-service", jar("aggregator-service"),
                 List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1",
                         "-Dquarkus.http.port=" + aggPort, "-Dkafka.bootstrap.servers=" + bootstrap(),
-                        "-Dinfluxdb.url=" + influxd.url(), "-Dinfluxdb.database=filterwatch",
+                        "-Dinfluxdb.url=" + influxd.url(), "-Dinfluxdb.database=" + InfluxSchema.DEFAULT_DATABASE,
                         "-Daggregator.group-id=" + groupPrefix + "-aggregator"), env, out.resolve("aggregator.log"));
         services.add(aggregator);
         probe.awaitHttp(probeUrl + "/q/health/ready", Duration.ofMinutes(3));

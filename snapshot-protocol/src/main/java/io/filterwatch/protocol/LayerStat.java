@@ -48,4 +48,10 @@ public record LayerStat(
         Double medianRegulariserStepShare,
         int silent,
         boolean activationTestDecided) {
+
+    /**
+     * Bins of {@link #selectivityHistogram}: bin i counts the filters whose selectivity lies in
+     * [i/10, (i+1)/10), the last bin closed (InfluxDB fields {@code sel_bin_0} .. {@code sel_bin_9}).
+     */
+    public static final int SELECTIVITY_BINS = 10;
 }

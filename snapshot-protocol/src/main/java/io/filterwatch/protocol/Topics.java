@@ -22,4 +22,10 @@ public final class Topics {
     public static String snapshotKey(String runId, String layerName) {
         return runId + "/" + layerName;
     }
+
+    /** The run id of a {@link #snapshotKey} (run ids have no '/', layer names may). */
+    public static String runIdOfKey(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
+    }
 }

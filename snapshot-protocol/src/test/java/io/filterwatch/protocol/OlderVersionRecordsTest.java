@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class OlderVersionRecordsTest {
     private static final int C = 4;
     private static final int N = 3;
-    /** Fractions 0 for filter 0 and 0.5 elsewhere; filter f's responses f/10, 2f/10, 3f/10 (Snapshots.simple). */
-    private final LayerSnapshot snapshot = Snapshots.simple(C, N, false);
+    /** Fractions 0 for filter 0 and 0.5 elsewhere; filter f's responses f/10, 2f/10, 3f/10 (SnapshotFixtures.simple). */
+    private final LayerSnapshot snapshot = SnapshotFixtures.simple(C, N, false);
     private final byte[] v3 = SnapshotCodec.encode(snapshot);
     private final LayerSnapshot current = SnapshotCodec.decode(v3);
 

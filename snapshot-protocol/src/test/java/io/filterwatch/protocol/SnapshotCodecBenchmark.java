@@ -24,7 +24,7 @@ public final class SnapshotCodecBenchmark {
     }
 
     private static void run(int c, int n) {
-        LayerSnapshot snapshot = Snapshots.random(new Random(42), c, n, true);
+        LayerSnapshot snapshot = SnapshotFixtures.random(new Random(42), c, n, true);
         byte[] bytes = SnapshotCodec.encode(snapshot);
         LayerSnapshot decoded = SnapshotCodec.decode(bytes);
         // the strawman: the same snapshot as JSON, sample as the trainer's float arrays

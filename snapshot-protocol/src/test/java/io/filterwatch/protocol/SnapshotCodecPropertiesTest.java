@@ -17,7 +17,7 @@ class SnapshotCodecPropertiesTest {
                                                            @ForAll @IntRange(min = 1, max = 40) int c,
                                                            @ForAll @IntRange(min = 0, max = 24) int n,
                                                            @ForAll boolean secondMoments) {
-        LayerSnapshot snapshot = Snapshots.random(new Random(seed), c, n, secondMoments);
+        LayerSnapshot snapshot = SnapshotFixtures.random(new Random(seed), c, n, secondMoments);
         byte[] bytes = SnapshotCodec.encode(snapshot);
         LayerSnapshot decoded = SnapshotCodec.decode(bytes);
         assertThat(decoded).isEqualTo(SnapshotCodec.quantised(snapshot));
@@ -30,7 +30,7 @@ class SnapshotCodecPropertiesTest {
     void sampledResponsesStayWithinTheStatedBounds(@ForAll long seed,
                                                    @ForAll @IntRange(min = 1, max = 16) int c,
                                                    @ForAll @IntRange(min = 1, max = 64) int n) {
-        LayerSnapshot snapshot = Snapshots.random(new Random(seed), c, n, false);
+        LayerSnapshot snapshot = SnapshotFixtures.random(new Random(seed), c, n, false);
         SampledResponses original = snapshot.sample();
         SampledResponses decoded = SnapshotCodec.decode(SnapshotCodec.encode(snapshot)).sample();
         for (int f = 0; f < c; f++) {
@@ -104,7 +104,7 @@ class SnapshotCodecPropertiesTest {
     void quantisedSamplesEncodeLikeTheirMeasuredOrigin(@ForAll long seed,
                                                        @ForAll @IntRange(min = 1, max = 16) int c,
                                                        @ForAll @IntRange(min = 0, max = 32) int n) {
-        LayerSnapshot measured = Snapshots.random(new Random(seed), c, n, seed % 2 == 0);
+        LayerSnapshot measured = SnapshotFixtures.random(new Random(seed), c, n, seed % 2 == 0);
         LayerSnapshot quantised = SnapshotCodec.quantised(measured);
         assertThat(quantised.sample()).isInstanceOf(QuantisedSample.class);
         byte[] bytes = SnapshotCodec.encode(measured);
@@ -153,7 +153,7 @@ class SnapshotCodecPropertiesTest {
     /** One filter, two samples: r and the scale itself (so S_f = scale). */
     static float roundTrip(float r, float scale) {
         ResponseSample sample = new ResponseSample(2, new float[] {r, scale}, new float[] {1f, 1f}, 0);
-        LayerSnapshot snapshot = Snapshots.build(Snapshots.context(), new LayerInfo("conv", 0, 1, 1, 1), false,
+        LayerSnapshot snapshot = SnapshotFixtures.build(SnapshotFixtures.context(), new LayerInfo("conv", 0, 1, 1, 1), false,
                 sample, 2, f -> 1f);
         return SnapshotCodec.decode(SnapshotCodec.encode(snapshot)).sample().responses()[0];
     }

@@ -11,19 +11,19 @@ class SnapshotCodecRoundTripTest {
 
     @Test
     void roundTripWithSecondMomentsAndSample() {
-        assertRoundTrip(Snapshots.simple(8, 5, true));
+        assertRoundTrip(SnapshotFixtures.simple(8, 5, true));
     }
 
     @Test
     void roundTripWithoutSecondMoments() {
-        LayerSnapshot decoded = assertRoundTrip(Snapshots.simple(8, 5, false));
+        LayerSnapshot decoded = assertRoundTrip(SnapshotFixtures.simple(8, 5, false));
         assertThat(decoded.gradients().hasSecondMoments()).isFalse();
         assertThat(decoded.gradients().rmsBeta()).isNull();
     }
 
     @Test
     void roundTripWithoutSampleIsNEqualsZero() {
-        LayerSnapshot snapshot = Snapshots.simple(8, 0, true);
+        LayerSnapshot snapshot = SnapshotFixtures.simple(8, 0, true);
         byte[] bytes = SnapshotCodec.encode(snapshot);
         assertThat(bytes[7] & WireFormat.FLAG_SAMPLE).as("sample flag").isZero();
         LayerSnapshot decoded = assertRoundTrip(snapshot);
@@ -32,12 +32,12 @@ class SnapshotCodecRoundTripTest {
 
     @Test
     void roundTripSingleFilterNoSampleNoMoments() {
-        assertRoundTrip(Snapshots.simple(1, 0, false));
+        assertRoundTrip(SnapshotFixtures.simple(1, 0, false));
     }
 
     @Test
     void sampleValuesAreQuantisedAndTheMaxIsExact() {
-        LayerSnapshot decoded = SnapshotCodec.decode(SnapshotCodec.encode(Snapshots.simple(4, 3, true)));
+        LayerSnapshot decoded = SnapshotCodec.decode(SnapshotCodec.encode(SnapshotFixtures.simple(4, 3, true)));
         SampledResponses s = decoded.sample();
         assertThat(s.response(2, 3, 4)).isEqualTo(3 * 3 / 10f); // filter 3's max over the sample
         assertThat(s.response(0, 0, 4)).isZero();                // dead filter stays exactly 0
@@ -57,7 +57,7 @@ class SnapshotCodecRoundTripTest {
 
     @Test
     void measuredValuesKeepNaNAndInfinityBitForBit() {
-        LayerSnapshot snapshot = Snapshots.build(Snapshots.context(), new LayerInfo("conv1", 0, 4, 28, 28), true,
+        LayerSnapshot snapshot = SnapshotFixtures.build(SnapshotFixtures.context(), new LayerInfo("conv1", 0, 4, 28, 28), true,
                 ResponseSample.empty(), 10,
                 f -> new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f}[f]);
         LayerSnapshot decoded = assertRoundTrip(snapshot);
@@ -71,7 +71,7 @@ class SnapshotCodecRoundTripTest {
         String longest = "r".repeat(SnapshotCodec.MAX_STRING_BYTES - 4) + "🙂"; // 4 UTF-8 bytes
         assertThat(longest.getBytes(StandardCharsets.UTF_8)).hasSize(SnapshotCodec.MAX_STRING_BYTES);
         TrainingContext context = new TrainingContext(longest, 3, Long.MAX_VALUE, 7, 0, "", 1e-3, 0, 1e-2, 1);
-        LayerSnapshot snapshot = Snapshots.build(context, new LayerInfo("layer2.1.conv2 é漢", 9, 3, 65536, 1), false,
+        LayerSnapshot snapshot = SnapshotFixtures.build(context, new LayerInfo("layer2.1.conv2 é漢", 9, 3, 65536, 1), false,
                 ResponseSample.empty(), Long.MAX_VALUE, f -> f);
         LayerSnapshot decoded = assertRoundTrip(snapshot);
         assertThat(decoded.context()).isEqualTo(context);
@@ -81,16 +81,16 @@ class SnapshotCodecRoundTripTest {
 
     @Test
     void encodedSizeIsExact() {
-        LayerSnapshot snapshot = Snapshots.simple(16, 7, true);
+        LayerSnapshot snapshot = SnapshotFixtures.simple(16, 7, true);
         int strings = "run-42".length() + "conv3".length() + "adam".length();
         assertThat(SnapshotCodec.encode(snapshot)).hasSize(SnapshotCodec.encodedSize(16, 7, true, strings));
-        assertThat(SnapshotCodec.encode(Snapshots.simple(16, 0, false)))
+        assertThat(SnapshotCodec.encode(SnapshotFixtures.simple(16, 0, false)))
                 .hasSize(SnapshotCodec.encodedSize(16, 0, false, strings));
     }
 
     @Test
     void headerStartsWithMagicThenVersionBigEndian() {
-        byte[] bytes = SnapshotCodec.encode(Snapshots.simple(2, 1, true));
+        byte[] bytes = SnapshotCodec.encode(SnapshotFixtures.simple(2, 1, true));
         assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("FWS1");
         assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 3);
         assertThat(ByteBuffer.wrap(bytes).getShort(6)).isEqualTo((short) 3);
@@ -99,7 +99,7 @@ class SnapshotCodecRoundTripTest {
 
     @Test
     void decodeByteBufferReadsFromPositionAndLeavesTheBufferAlone() {
-        byte[] bytes = SnapshotCodec.encode(Snapshots.simple(3, 2, false));
+        byte[] bytes = SnapshotCodec.encode(SnapshotFixtures.simple(3, 2, false));
         ByteBuffer padded = ByteBuffer.allocate(bytes.length + 10);
         padded.position(5);
         padded.put(bytes);
@@ -112,7 +112,7 @@ class SnapshotCodecRoundTripTest {
 
     @Test
     void kafkaSerdeRoundTripsAndKeepsNull() {
-        LayerSnapshot snapshot = Snapshots.simple(5, 4, true);
+        LayerSnapshot snapshot = SnapshotFixtures.simple(5, 4, true);
         byte[] bytes;
         try (LayerSnapshotSerializer serializer = new LayerSnapshotSerializer()) {
             bytes = serializer.serialize(Topics.SNAPSHOTS, snapshot);

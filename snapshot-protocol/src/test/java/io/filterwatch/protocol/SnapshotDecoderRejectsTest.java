@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Each malformation the decoder must reject, with the message that names it. */
 class SnapshotDecoderRejectsTest {
     /** C = 4, N = 3, no second moments, so {@link Records#column} applies. */
-    private final byte[] valid = SnapshotCodec.encode(Snapshots.simple(4, 3, false));
-    private final byte[] noSample = SnapshotCodec.encode(Snapshots.simple(4, 0, false));
+    private final byte[] valid = SnapshotCodec.encode(SnapshotFixtures.simple(4, 3, false));
+    private final byte[] noSample = SnapshotCodec.encode(SnapshotFixtures.simple(4, 0, false));
 
     @Test
     void badMagic() {
@@ -143,7 +143,7 @@ class SnapshotDecoderRejectsTest {
         rejects(withShort(noSample, FLAGS, WireFormat.FLAG_SECOND_MOMENTS)).hasMessageStartingWith("truncated record: activeCount needs 32 bytes");
         // Second-moment flag cleared on a record with them: 12 C bytes too many.
         // (All measured values 0, so the shifted columns still hold valid counts and the leftover is what shows.)
-        byte[] moments = SnapshotCodec.encode(Snapshots.build(Snapshots.context(), new LayerInfo("c", 0, 4, 1, 1), true,
+        byte[] moments = SnapshotCodec.encode(SnapshotFixtures.build(SnapshotFixtures.context(), new LayerInfo("c", 0, 4, 1, 1), true,
                 ResponseSample.empty(), 1000, f -> 0f));
         rejects(withShort(moments, FLAGS, 0)).hasMessageStartingWith("trailing bytes: 48 bytes");
     }
@@ -185,7 +185,7 @@ class SnapshotDecoderRejectsTest {
         // At scale 1e-10 an active response (> 1e-12) is at least 1% of the scale: codes 2..656 cannot occur.
         // sorted column: 0, 1312 (2e-12), 65535 (1e-10)
         ResponseSample tiny = new ResponseSample(3, new float[] {1e-10f, 0f, 2e-12f}, new float[] {1f, 0f, 1f}, 0);
-        byte[] small = SnapshotCodec.encode(Snapshots.build(Snapshots.context(), new LayerInfo("c", 0, 1, 1, 1), false, tiny, 3, f -> 1f));
+        byte[] small = SnapshotCodec.encode(SnapshotFixtures.build(SnapshotFixtures.context(), new LayerInfo("c", 0, 1, 1, 1), false, tiny, 3, f -> 1f));
         int smallCodes = column(small, SAMPLE_SECTION) + 8 + 4 + 4;
         assertThat(SnapshotCodec.decode(withShort(small, smallCodes + 2, 656)).sample().responses()[1]).isGreaterThan(1e-12f);
         rejects(withShort(small, smallCodes + 2, 2))

@@ -69,13 +69,13 @@ class SnapshotEncoderRejectsTest {
 
     @Test
     void dimensionsAndCountsOutOfRange() {
-        rejects(Snapshots.simple(1, 4097, false)).hasMessage("sampleCount N = 4097 is out of range 1..4096");
-        rejects(Snapshots.build(context(), new LayerInfo("c", 0, 2, 0, 4), false, ResponseSample.empty(), 1, f -> 1f))
+        rejects(SnapshotFixtures.simple(1, 4097, false)).hasMessage("sampleCount N = 4097 is out of range 1..4096");
+        rejects(SnapshotFixtures.build(context(), new LayerInfo("c", 0, 2, 0, 4), false, ResponseSample.empty(), 1, f -> 1f))
                 .hasMessage("outHeight H = 0 is out of range 1..65536");
-        LayerSnapshot s = Snapshots.simple(2, 0, false);
+        LayerSnapshot s = SnapshotFixtures.simple(2, 0, false);
         s.activity().activeCount()[1] = 5000;
         rejects(s).hasMessage("activeCount[1] = 5000 is out of range 0..samplesSeen (1000)");
-        s = Snapshots.simple(2, 0, false);
+        s = SnapshotFixtures.simple(2, 0, false);
         s.params().paramCount()[0] = -1;
         rejects(s).hasMessage("paramCount[0] = -1 is negative");
     }
@@ -103,11 +103,11 @@ class SnapshotEncoderRejectsTest {
 
     private static LayerSnapshot quantised(float[] scales, char[] codes, int nonFinite) {
         QuantisedSample sample = new QuantisedSample(2, scales, codes, new float[scales.length], nonFinite);
-        return Snapshots.build(context(), LAYER, false, sample, 10, f -> 1f);
+        return SnapshotFixtures.build(context(), LAYER, false, sample, 10, f -> 1f);
     }
 
     private static TrainingContext context() {
-        return Snapshots.context();
+        return SnapshotFixtures.context();
     }
 
     private static LayerSnapshot sample(float[] responses, int nonFinite) {
@@ -115,7 +115,7 @@ class SnapshotEncoderRejectsTest {
     }
 
     private static LayerSnapshot snapshot(TrainingContext context, ResponseSample sample) {
-        return Snapshots.build(context, LAYER, false, sample, 10, f -> 1f);
+        return SnapshotFixtures.build(context, LAYER, false, sample, 10, f -> 1f);
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> rejects(LayerSnapshot snapshot) {

@@ -31,7 +31,7 @@ class SnapshotFuzzTest {
             int c = 1 + rnd.nextInt(12);
             int n = rnd.nextInt(7);
             boolean secondMoments = rnd.nextBoolean();
-            corpus[i] = SnapshotCodec.encode(Snapshots.random(rnd, c, n, secondMoments));
+            corpus[i] = SnapshotCodec.encode(SnapshotFixtures.random(rnd, c, n, secondMoments));
             if (!secondMoments && n > 0 && i % 4 < 2) {
                 // older versions are still read: mutate them too (rows in reverse rank order)
                 corpus[i] = i % 4 == 0 ? OlderVersionRecordsTest.version2(corpus[i], c, n, true)

@@ -22,7 +22,7 @@ class SnapshotSizeTest {
         int worstCase = SnapshotCodec.encodedSize(c, n, true, 3 * SnapshotCodec.MAX_STRING_BYTES);
         assertThat(worstCase).isEqualTo(680_810).isLessThan(BUDGET).isLessThan(KAFKA_DEFAULT_MAX_REQUEST_SIZE);
 
-        LayerSnapshot snapshot = Snapshots.random(new Random(2048), c, n, true);
+        LayerSnapshot snapshot = SnapshotFixtures.random(new Random(2048), c, n, true);
         byte[] bytes = SnapshotCodec.encode(snapshot);
         assertThat(bytes.length).isLessThan(BUDGET)
                 .isEqualTo(680_042 + SnapshotCodecPropertiesTest.utf8Bytes(snapshot));

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.filterwatch.aggregator.sink.Backoff;
+import io.filterwatch.protocol.Backoff;
 import io.filterwatch.protocol.Alert;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Optional alert receivers (properties {@code filterwatch.webhooks.*}).
+ * Optional alert receivers (properties {@code aggregator.webhooks.*}).
  *
  * @param alertmanagerUrl Alertmanager's {@code /api/v2/alerts} endpoint, e.g. {@code http://alertmanager:9093/api/v2/alerts}
  * @param slackUrl        any receiver that accepts {@code {"text": "..."}} (Slack, Mattermost, Rocket.Chat incoming webhooks)

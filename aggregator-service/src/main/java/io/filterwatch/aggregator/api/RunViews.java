@@ -3,7 +3,7 @@ package io.filterwatch.aggregator.api;
 import java.util.List;
 import java.util.Map;
 
-import io.filterwatch.aggregator.runs.LayerState;
+import io.filterwatch.aggregator.runs.LatestLayerStats;
 import io.filterwatch.aggregator.runs.RunState;
 import io.filterwatch.aggregator.runs.RunStats;
 import io.filterwatch.protocol.LayerStat;
@@ -68,7 +68,7 @@ public final class RunViews {
     }
 
     private static List<LayerStat> latest(RunState run) {
-        return run.layers().stream().map(LayerState::latest).filter(java.util.Objects::nonNull).toList();
+        return run.layers().stream().map(LatestLayerStats::latest).filter(java.util.Objects::nonNull).toList();
     }
 
     private static double ratio(int a, int b) {

@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
 
 import io.filterwatch.aggregator.alert.AlertPublisher;
 import io.filterwatch.aggregator.alert.WebhookNotifier;
-import io.filterwatch.aggregator.sink.Backoff;
+import io.filterwatch.protocol.Backoff;
 import io.filterwatch.aggregator.sink.InfluxSink;
 import io.filterwatch.protocol.KafkaConnectionWatch;
 import io.micrometer.core.instrument.Counter;
@@ -76,6 +76,7 @@ public final class AggregatorPipeline implements AutoCloseable {
     private volatile Batch pending;
     private long nextAttemptNanos;
     private long lastLagNanos;
+    private long nextTickNanos = System.nanoTime();
 
     public AggregatorPipeline(PipelineSettings settings, InfluxSink sink, StreamProcessor processor, AlertPublisher publisher,
                               WebhookNotifier webhooks, RecordDecoder decoder, MeterRegistry registry) {
@@ -187,8 +188,33 @@ public final class AggregatorPipeline implements AutoCloseable {
                 nextAttemptNanos = System.nanoTime();
             }
         }
+        tick();
         if (pending != null && System.nanoTime() - nextAttemptNanos >= 0) {
             flush(c);
+        }
+    }
+
+    /**
+     * The alert clock (run-silent, run-lost), every {@code aggregator.alerts.run-silent.check-interval}, and only
+     * when the state is complete: no partition replaying and nothing left to read, so a run whose
+     * records are merely unread (a restart, a backlog) is never taken for a silent one.
+     */
+    private void tick() {
+        long now = System.nanoTime();
+        if (!assigned || replaying || lag.get() > 0 || now - nextTickNanos < 0) {
+            return;
+        }
+        nextTickNanos = now + processor.tickInterval().toNanos();
+        Batch batch = new Batch();
+        processor.tick(System.currentTimeMillis(), batch);
+        if (batch.alerts.isEmpty()) {
+            return;
+        }
+        if (pending != null) {
+            pending.absorb(batch);
+        } else {
+            pending = batch;
+            nextAttemptNanos = System.nanoTime();
         }
     }
 
@@ -229,7 +255,9 @@ public final class AggregatorPipeline implements AutoCloseable {
                 }
             }
             publisher.publish(b.alerts);
-            c.commitSync(b.offsets);
+            if (!b.offsets.isEmpty()) {
+                c.commitSync(b.offsets);
+            }
         } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
             // The group moved on: the partitions' new owner (possibly us, after the rebuild) re-reads them.
             LOG.warn("Offsets could not be committed after a rebalance; the batch will be re-read");

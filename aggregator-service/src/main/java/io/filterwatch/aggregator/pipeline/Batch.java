@@ -15,10 +15,24 @@ import org.apache.kafka.common.TopicPartition;
  * (run, step) so that a batch writes each run step once, with its latest value.
  */
 final class Batch {
+    /** False for the offline backtest, which wants the alerts only: no point is built. */
+    final boolean keepsPoints;
     final List<String> points = new ArrayList<>();
     final Map<String, String> runStats = new LinkedHashMap<>();
     final List<io.filterwatch.protocol.Alert> alerts = new ArrayList<>();
     final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+
+    Batch() {
+        this(true);
+    }
+
+    private Batch(boolean keepsPoints) {
+        this.keepsPoints = keepsPoints;
+    }
+
+    static Batch alertsOnly() {
+        return new Batch(false);
+    }
 
     List<String> allPoints() {
         List<String> all = new ArrayList<>(points.size() + runStats.size());
@@ -34,7 +48,8 @@ final class Batch {
         offsets.putAll(later.offsets);
     }
 
+    /** Nothing to write, publish or commit (a clock tick's batch has alerts but no offsets). */
     boolean isEmpty() {
-        return offsets.isEmpty();
+        return offsets.isEmpty() && alerts.isEmpty() && points.isEmpty() && runStats.isEmpty();
     }
 }

@@ -19,7 +19,7 @@ public final class PruningPlanner {
     public static PruningPlan plan(RunState run) {
         List<PruningPlanCalculator.LayerReadings> layers = new ArrayList<>();
         long step = run.lastStep();
-        for (LayerState layer : run.layers()) {
+        for (LatestLayerStats layer : run.layers()) {
             List<FilterStat> stats = layer.filters();
             List<PruningPlanCalculator.FilterReading> filters = new ArrayList<>(stats.size());
             for (FilterStat f : stats) {

@@ -17,7 +17,7 @@ import io.filterwatch.protocol.RunTopology;
 /** What the aggregator knows about one run: latest layer summaries, latest stats per filter, events, alerts. */
 public final class RunState {
     private final String runId;
-    private final Map<String, LayerState> layers = new ConcurrentHashMap<>();
+    private final Map<String, LatestLayerStats> layers = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Alert> alerts = new LinkedHashMap<>();
     private volatile RunEvent lastEvent;
     /** The network's graph from the STARTED event (the latest one that carried it), for the pruning plan. */
@@ -37,12 +37,12 @@ public final class RunState {
     }
 
     void onLayerStat(LayerStat s) {
-        layers.computeIfAbsent(s.layer(), LayerState::new).onLayerStat(s);
+        layers.computeIfAbsent(s.layer(), LatestLayerStats::new).onLayerStat(s);
         seen(s.step(), s.wallClockMillis());
     }
 
     void onFilterStat(FilterStat s) {
-        layers.computeIfAbsent(s.layer(), LayerState::new).onFilterStat(s);
+        layers.computeIfAbsent(s.layer(), LatestLayerStats::new).onFilterStat(s);
         seen(s.step(), s.wallClockMillis());
     }
 
@@ -101,13 +101,13 @@ public final class RunState {
     }
 
     /** Layers by their index in the network. */
-    public List<LayerState> layers() {
-        List<LayerState> list = new ArrayList<>(layers.values());
-        list.sort(Comparator.comparingInt(LayerState::layerIndex).thenComparing(LayerState::name));
+    public List<LatestLayerStats> layers() {
+        List<LatestLayerStats> list = new ArrayList<>(layers.values());
+        list.sort(Comparator.comparingInt(LatestLayerStats::layerIndex).thenComparing(LatestLayerStats::name));
         return list;
     }
 
-    public Optional<LayerState> layer(String name) {
+    public Optional<LatestLayerStats> layer(String name) {
         return Optional.ofNullable(layers.get(name));
     }
 

@@ -1,5 +1,10 @@
 package io.filterwatch.aggregator.sink;
 
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Field;
+import io.filterwatch.protocol.influx.InfluxSchema.Measurement;
+import io.filterwatch.protocol.influx.InfluxSchema.Tag;
+
 /**
  * InfluxDB line protocol for one point, written straight into a {@link StringBuilder}.
  *
@@ -9,6 +14,8 @@ package io.filterwatch.aggregator.sink;
  * round-trip digits; InfluxDB accepts its {@code 1.0E-4} scientific form), integers get the
  * {@code i} suffix, strings and names are escaped as the line-protocol reference requires.
  * Callers add tags in key order (InfluxDB's recommendation: the server then need not sort).
+ * Names come from the schema's {@link InfluxSchema} constants; the overloads taking a plain name
+ * are the encoder underneath.
  */
 public final class LineProtocol {
     private final StringBuilder sb = new StringBuilder(384);
@@ -22,16 +29,44 @@ public final class LineProtocol {
         return new LineProtocol(name);
     }
 
-    /** InfluxDB has no empty tag values: a missing one is written as {@code unknown}. */
+    public static LineProtocol measurement(Measurement measurement) {
+        return new LineProtocol(measurement.name());
+    }
+
+    public LineProtocol tag(Tag tag, String value) {
+        return tag(tag.name(), value);
+    }
+
+    /** InfluxDB has no empty tag values: a missing one is written as {@link InfluxSchema#MISSING_TAG_VALUE}. */
     public LineProtocol tag(String key, String value) {
         if (value == null || value.isEmpty()) {
-            value = "unknown";
+            value = InfluxSchema.MISSING_TAG_VALUE;
         }
         sb.append(',');
         escape(key, true);
         sb.append('=');
         escape(value, true);
         return this;
+    }
+
+    public LineProtocol field(Field field, long value) {
+        return field(field.name(), value);
+    }
+
+    public LineProtocol field(Field field, Long value) {
+        return field(field.name(), value);
+    }
+
+    public LineProtocol field(Field field, double value) {
+        return field(field.name(), value);
+    }
+
+    public LineProtocol field(Field field, Double value) {
+        return field(field.name(), value);
+    }
+
+    public LineProtocol field(Field field, String value) {
+        return field(field.name(), value);
     }
 
     public LineProtocol field(String key, long value) {

@@ -8,63 +8,65 @@ import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.FilterState;
 import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.RunEvent;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
 /**
- * Records to line-protocol points, exactly the schema of {@code docs/metrics.md}. The time of every
- * point is the record's own wall-clock millis, so a replayed record overwrites its point instead of
- * adding one. Integers are always written as integers and floats always as floats: InfluxDB 1.x
+ * Records to line-protocol points, exactly the schema of {@link InfluxSchema} (docs/metrics.md,
+ * "InfluxDB schema"; {@code InfluxSchemaContractTest} checks every point against it). The time of
+ * every point is the record's own wall-clock millis, so a replayed record overwrites its point
+ * instead of adding one. Integers are always written as integers and floats always as floats: InfluxDB 1.x
  * rejects a batch whose field type differs from the type already stored in the shard. Tags are added
  * in key order.
  */
 public final class PointMapper {
-    public static final int SELECTIVITY_BINS = 10;
-
     private PointMapper() {
     }
 
     public static String layerStat(LayerStat s) {
-        LineProtocol p = LineProtocol.measurement(Measurements.LAYER_STATS)
-                .tag("layer", s.layer())
-                .tag("optimizer", s.optimizer())
-                .tag("run", s.runId())
-                .field("step", s.step())
-                .field("epoch", s.epoch())
-                .field("layer_index", s.layerIndex())
-                .field("filter_count", s.filterCount())
-                .field("alive", s.alive())
-                .field("dying", s.dying())
-                .field("dead", s.dead())
-                .field("revived", s.revived())
-                .field("silent", s.silent())
-                .field("activation_test_decided", s.activationTestDecided() ? 1L : 0L)
-                .field("dead_by_activation", s.deadByActivation())
-                .field("dead_by_scale", s.deadByScale())
-                .field("dead_by_both", s.deadByBoth())
-                .field("dead_params", s.deadParams())
-                .field("dead_flops", s.deadFlops())
-                .field("non_finite_values", s.nonFiniteValues())
-                .field("window_samples", s.windowSamples())
-                .field("batch_size", s.batchSize())
-                .field("dead_fraction", s.deadFraction())
-                .field("dead_by_activation_fraction", s.deadByActivationFraction())
-                .field("dead_by_scale_fraction", s.deadByScaleFraction())
-                .field("median_gamma_dominance", s.medianGammaDominance())
-                .field("p90_gamma_dominance", s.p90GammaDominance())
-                .field("median_beta_dominance", s.medianBetaDominance())
-                .field("p90_beta_dominance", s.p90BetaDominance())
-                .field("median_weight_dominance", s.medianWeightDominance())
-                .field("median_adaptive_decay_ratio", s.medianAdaptiveDecayRatio())
-                .field("median_regulariser_step_share", s.medianRegulariserStepShare())
-                .field("dead_flops_share", s.deadFlopsShare())
-                .field("dead_params_share", s.deadParamsShare())
-                .field("learning_rate", s.learningRate())
-                .field("l2", s.l2())
-                .field("weight_decay", s.weightDecay());
+        LineProtocol p = LineProtocol.measurement(InfluxSchema.LAYER_STATS)
+                .tag(Tags.LAYER, s.layer())
+                .tag(Tags.OPTIMIZER, s.optimizer())
+                .tag(Tags.RUN, s.runId())
+                .field(Fields.STEP, s.step())
+                .field(Fields.EPOCH, s.epoch())
+                .field(Fields.LAYER_INDEX, s.layerIndex())
+                .field(Fields.FILTER_COUNT, s.filterCount())
+                .field(Fields.ALIVE, s.alive())
+                .field(Fields.DYING, s.dying())
+                .field(Fields.DEAD, s.dead())
+                .field(Fields.REVIVED, s.revived())
+                .field(Fields.SILENT, s.silent())
+                .field(Fields.ACTIVATION_TEST_DECIDED, s.activationTestDecided() ? 1L : 0L)
+                .field(Fields.DEAD_BY_ACTIVATION, s.deadByActivation())
+                .field(Fields.DEAD_BY_SCALE, s.deadByScale())
+                .field(Fields.DEAD_BY_BOTH, s.deadByBoth())
+                .field(Fields.DEAD_PARAMS, s.deadParams())
+                .field(Fields.DEAD_FLOPS, s.deadFlops())
+                .field(Fields.NON_FINITE_VALUES, s.nonFiniteValues())
+                .field(Fields.WINDOW_SAMPLES, s.windowSamples())
+                .field(Fields.BATCH_SIZE, s.batchSize())
+                .field(Fields.DEAD_FRACTION, s.deadFraction())
+                .field(Fields.DEAD_BY_ACTIVATION_FRACTION, s.deadByActivationFraction())
+                .field(Fields.DEAD_BY_SCALE_FRACTION, s.deadByScaleFraction())
+                .field(Fields.MEDIAN_GAMMA_DOMINANCE, s.medianGammaDominance())
+                .field(Fields.P90_GAMMA_DOMINANCE, s.p90GammaDominance())
+                .field(Fields.MEDIAN_BETA_DOMINANCE, s.medianBetaDominance())
+                .field(Fields.P90_BETA_DOMINANCE, s.p90BetaDominance())
+                .field(Fields.MEDIAN_WEIGHT_DOMINANCE, s.medianWeightDominance())
+                .field(Fields.MEDIAN_ADAPTIVE_DECAY_RATIO, s.medianAdaptiveDecayRatio())
+                .field(Fields.MEDIAN_REGULARISER_STEP_SHARE, s.medianRegulariserStepShare())
+                .field(Fields.DEAD_FLOPS_SHARE, s.deadFlopsShare())
+                .field(Fields.DEAD_PARAMS_SHARE, s.deadParamsShare())
+                .field(Fields.LEARNING_RATE, s.learningRate())
+                .field(Fields.L2, s.l2())
+                .field(Fields.WEIGHT_DECAY, s.weightDecay());
         List<Integer> bins = s.selectivityHistogram();
         if (bins != null) {
-            for (int i = 0; i < Math.min(bins.size(), SELECTIVITY_BINS); i++) {
+            for (int i = 0; i < Math.min(bins.size(), Fields.SELECTIVITY_BINS.size()); i++) {
                 if (bins.get(i) != null) {
-                    p.field("sel_bin_" + i, bins.get(i).longValue());
+                    p.field(Fields.selectivityBin(i), bins.get(i).longValue());
                 }
             }
         }
@@ -73,76 +75,76 @@ public final class PointMapper {
 
     public static String filterStat(FilterStat s) {
         FilterState state = s.state() == null ? FilterState.ALIVE : s.state();
-        return LineProtocol.measurement(Measurements.FILTER_STATS)
-                .tag("filter", Integer.toString(s.filter()))
-                .tag("layer", s.layer())
-                .tag("run", s.runId())
-                .field("step", s.step())
-                .field("epoch", s.epoch())
-                .field("state", state.name())
-                .field("state_code", stateCode(state))
-                .field("state_since_step", s.stateSinceStep())
-                .field("dead_by_activation", s.deadByActivation() == null ? null : s.deadByActivation() ? 1L : 0L)
-                .field("dead_by_scale", s.deadByScale() ? 1L : 0L)
-                .field("silent", s.silent() ? 1L : 0L)
-                .field("last_fired_step", s.lastFiredStep())
-                .field("activity_rate", s.activityRate())
-                .field("selectivity", s.selectivity())
-                .field("spatial_activity", s.spatialActivity())
-                .field("mean_response", s.meanResponse())
-                .field("window_max_response", s.windowMaxResponse())
-                .field("gamma", s.gamma())
-                .field("beta", s.beta())
-                .field("weight_norm", s.weightNorm())
-                .field("gamma_dominance", s.gammaDominance())
-                .field("beta_dominance", s.betaDominance())
-                .field("weight_dominance", s.weightDominance())
-                .field("adaptive_decay_ratio", s.adaptiveDecayRatio())
-                .field("regulariser_step_share", s.regulariserStepShare())
+        return LineProtocol.measurement(InfluxSchema.FILTER_STATS)
+                .tag(Tags.FILTER, Integer.toString(s.filter()))
+                .tag(Tags.LAYER, s.layer())
+                .tag(Tags.RUN, s.runId())
+                .field(Fields.STEP, s.step())
+                .field(Fields.EPOCH, s.epoch())
+                .field(Fields.STATE, state.name())
+                .field(Fields.STATE_CODE, stateCode(state))
+                .field(Fields.STATE_SINCE_STEP, s.stateSinceStep())
+                .field(Fields.DEAD_BY_ACTIVATION, s.deadByActivation() == null ? null : s.deadByActivation() ? 1L : 0L)
+                .field(Fields.DEAD_BY_SCALE, s.deadByScale() ? 1L : 0L)
+                .field(Fields.SILENT, s.silent() ? 1L : 0L)
+                .field(Fields.LAST_FIRED_STEP, s.lastFiredStep())
+                .field(Fields.ACTIVITY_RATE, s.activityRate())
+                .field(Fields.SELECTIVITY, s.selectivity())
+                .field(Fields.SPATIAL_ACTIVITY, s.spatialActivity())
+                .field(Fields.MEAN_RESPONSE, s.meanResponse())
+                .field(Fields.WINDOW_MAX_RESPONSE, s.windowMaxResponse())
+                .field(Fields.GAMMA, s.gamma())
+                .field(Fields.BETA, s.beta())
+                .field(Fields.WEIGHT_NORM, s.weightNorm())
+                .field(Fields.GAMMA_DOMINANCE, s.gammaDominance())
+                .field(Fields.BETA_DOMINANCE, s.betaDominance())
+                .field(Fields.WEIGHT_DOMINANCE, s.weightDominance())
+                .field(Fields.ADAPTIVE_DECAY_RATIO, s.adaptiveDecayRatio())
+                .field(Fields.REGULARISER_STEP_SHARE, s.regulariserStepShare())
                 .time(s.wallClockMillis());
     }
 
     public static String runStats(RunStats s) {
-        return LineProtocol.measurement(Measurements.RUN_STATS)
-                .tag("run", s.runId())
-                .field("step", s.step())
-                .field("filters", s.filters())
-                .field("alive", s.alive())
-                .field("dying", s.dying())
-                .field("dead", s.dead())
-                .field("dead_by_activation", s.deadByActivation())
-                .field("dead_by_scale", s.deadByScale())
-                .field("silent", s.silent())
-                .field("layers", s.layers())
-                .field("dead_fraction", s.deadFraction())
+        return LineProtocol.measurement(InfluxSchema.RUN_STATS)
+                .tag(Tags.RUN, s.runId())
+                .field(Fields.STEP, s.step())
+                .field(Fields.FILTERS, s.filters())
+                .field(Fields.ALIVE, s.alive())
+                .field(Fields.DYING, s.dying())
+                .field(Fields.DEAD, s.dead())
+                .field(Fields.DEAD_BY_ACTIVATION, s.deadByActivation())
+                .field(Fields.DEAD_BY_SCALE, s.deadByScale())
+                .field(Fields.SILENT, s.silent())
+                .field(Fields.LAYERS, s.layers())
+                .field(Fields.DEAD_FRACTION, s.deadFraction())
                 .time(s.wallClockMillis());
     }
 
     public static String runEvent(RunEvent e) {
-        return LineProtocol.measurement(Measurements.RUN_EVENTS)
-                .tag("run", e.runId())
-                .tag("type", e.type() == null ? "UNKNOWN" : e.type().name())
-                .field("step", e.step())
-                .field("epoch", e.epoch())
-                .field("loss", e.loss())
-                .field("accuracy", e.accuracy())
-                .field("message", e.message())
+        return LineProtocol.measurement(InfluxSchema.RUN_EVENTS)
+                .tag(Tags.RUN, e.runId())
+                .tag(Tags.TYPE, e.type() == null ? "UNKNOWN" : e.type().name())
+                .field(Fields.STEP, e.step())
+                .field(Fields.EPOCH, e.epoch())
+                .field(Fields.LOSS, e.loss())
+                .field(Fields.ACCURACY, e.accuracy())
+                .field(Fields.MESSAGE, e.message())
                 .time(e.wallClockMillis());
     }
 
     public static String alert(Alert a) {
         boolean firing = a.status() == Alert.Status.FIRING;
-        return LineProtocol.measurement(Measurements.ALERTS)
-                .tag("layer", a.layer() == null || a.layer().isEmpty() ? Measurements.NO_LAYER : a.layer())
-                .tag("rule", a.rule())
-                .tag("run", a.runId())
-                .tag("severity", a.severity() == null ? "WARNING" : a.severity().name())
-                .field("id", a.id() == null ? "" : a.id())
-                .field("status", firing ? "FIRING" : "RESOLVED")
-                .field("firing", firing ? 1L : 0L)
-                .field("step", a.step())
-                .field("summary", a.summary())
-                .field("description", a.description())
+        return LineProtocol.measurement(InfluxSchema.ALERTS)
+                .tag(Tags.LAYER, a.layer() == null || a.layer().isEmpty() ? InfluxSchema.NO_LAYER : a.layer())
+                .tag(Tags.RULE, a.rule())
+                .tag(Tags.RUN, a.runId())
+                .tag(Tags.SEVERITY, a.severity() == null ? "WARNING" : a.severity().name())
+                .field(Fields.ID, a.id() == null ? "" : a.id())
+                .field(Fields.STATUS, firing ? "FIRING" : "RESOLVED")
+                .field(Fields.FIRING, firing ? 1L : 0L)
+                .field(Fields.STEP, a.step())
+                .field(Fields.SUMMARY, a.summary())
+                .field(Fields.DESCRIPTION, a.description())
                 .time(a.wallClockMillis());
     }
 

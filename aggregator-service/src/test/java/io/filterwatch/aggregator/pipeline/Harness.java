@@ -41,6 +41,11 @@ final class Harness implements AutoCloseable {
     final AggregatorPipeline pipeline;
 
     Harness(String bootstrap, String influxUrl, String database, String groupId, int maxPollRecords, WebhookSettings hooks) {
+        this(bootstrap, influxUrl, database, groupId, maxPollRecords, hooks, AlertSettings.defaults());
+    }
+
+    Harness(String bootstrap, String influxUrl, String database, String groupId, int maxPollRecords, WebhookSettings hooks,
+            AlertSettings alerts) {
         InfluxSettings influx = new InfluxSettings(influxUrl, database, java.util.Optional.empty(), java.util.Optional.empty(), 5000,
                 Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(5), true);
         PipelineSettings base = PipelineSettings.of(bootstrap, groupId);
@@ -49,7 +54,7 @@ final class Harness implements AutoCloseable {
         sink = new InfluxSink(influx, meters);
         publisher = new AlertPublisher(base.kafka(), Topics.ALERTS, JSON, meters);
         webhooks = new WebhookNotifier(hooks, JSON, meters);
-        pipeline = new AggregatorPipeline(settings, sink, new StreamProcessor(registry, new AlertEngine(AlertSettings.defaults())),
+        pipeline = new AggregatorPipeline(settings, sink, new StreamProcessor(registry, new AlertEngine(alerts)),
                 publisher, webhooks, new RecordDecoder(JSON), meters);
     }
 

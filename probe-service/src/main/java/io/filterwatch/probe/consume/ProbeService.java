@@ -1,5 +1,6 @@
 package io.filterwatch.probe.consume;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.filterwatch.probe.ProbeConfig;
 import io.filterwatch.probe.ProbeTopics;
+import io.filterwatch.protocol.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -77,7 +79,8 @@ public class ProbeService {
     }
 
     private void supervise() {
-        long backoffMs = 500;
+        // 0.5 s doubling to 30 s: a crash loop (broker gone, bad config) costs a line every 30 s, not a storm
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         ProbeTopics topics = config.topicPrefix().map(ProbeTopics::prefixed).orElse(ProbeTopics.standard());
         while (!stopping) {
             ProbeLoop.Connection connection = new ProbeLoop.Connection(bootstrapServers, config.groupId(),
@@ -87,20 +90,20 @@ public class ProbeService {
             loop = new ProbeLoop(connection, config.settings(), topics, counters);
             try {
                 loop.run();
-                backoffMs = 500;
+                backoff.reset();
             } catch (RuntimeException e) {
                 if (stopping) {
                     break;
                 }
                 counters.restarts.increment();
-                LOG.errorf(e, "probe loop failed; restarting in %d ms (state is rebuilt by replay)", backoffMs);
+                long delay = backoff.nextDelayMillis();
+                LOG.errorf(e, "probe loop failed; restarting in %d ms (state is rebuilt by replay)", delay);
                 try {
-                    Thread.sleep(backoffMs);
+                    Thread.sleep(delay);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoffMs = Math.min(backoffMs * 2, 30_000);
             }
         }
     }

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import io.filterwatch.probe.ProbeSettings;
 import io.filterwatch.probe.publish.OutputRecords;
-import io.filterwatch.probe.state.LayerState;
+import io.filterwatch.probe.state.LayerTracker;
 import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.LayerStat;
@@ -26,7 +26,7 @@ import io.filterwatch.protocol.SnapshotFormatException;
 public final class SnapshotProcessor {
     private final ProbeSettings settings;
     private final OutputRecords out;
-    private final Map<String, LayerState> states = new HashMap<>();
+    private final Map<String, LayerTracker> trackers = new HashMap<>();
     private final ProbeCounters counters;
 
     public SnapshotProcessor(ProbeSettings settings, OutputRecords out, ProbeCounters counters) {
@@ -55,10 +55,10 @@ public final class SnapshotProcessor {
             // the key decides the partition, hence which instance owns the layer's state
             return deadLetter(record, "record key " + record.key() + " is not the snapshot's key " + key, null, publish);
         }
-        LayerState state = states.computeIfAbsent(key, k -> new LayerState(snapshot.filterCount(), settings));
-        LayerState.Output result;
+        LayerTracker tracker = trackers.computeIfAbsent(key, k -> new LayerTracker(snapshot.filterCount(), settings));
+        LayerTracker.Output result;
         try {
-            result = state.accept(snapshot);
+            result = tracker.accept(snapshot);
         } catch (RuntimeException e) {
             // a bug or an input no rule foresaw: park the record, keep the partition moving
             return deadLetter(record, "processing failed: " + e, e, publish);
@@ -104,8 +104,8 @@ public final class SnapshotProcessor {
         return List.of(out.deadLetter(record, reason, cause));
     }
 
-    /** (run, layer) states held for this partition. */
+    /** (run, layer) trackers held for this partition. */
     public int layers() {
-        return states.size();
+        return trackers.size();
     }
 }

@@ -1,6 +1,7 @@
 package io.filterwatch.probe.stats;
 
 import io.filterwatch.protocol.ActivationAggregates;
+import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.PruningRule;
 
 /**
@@ -24,9 +25,6 @@ public final class Definitions {
      */
     public static final double DOMINANCE_CAP = 1e6;
 
-    /** Bins of the layer's selectivity histogram over [0,1]. */
-    public static final int HISTOGRAM_BINS = 10;
-
     private Definitions() {
     }
 
@@ -49,9 +47,10 @@ public final class Definitions {
         return SELECTIVE_RELATIVE * windowMaxResponse;
     }
 
-    /** Histogram bin of a selectivity in [0,1]: floor(10 s), with s = 1 in the last bin. */
+    /** Histogram bin of a selectivity in [0,1]: floor(10 s), with s = 1 in the last bin
+     * ({@link LayerStat#SELECTIVITY_BINS} bins over [0,1]). */
     public static int histogramBin(double selectivity) {
-        int bin = (int) Math.floor(selectivity * HISTOGRAM_BINS);
-        return Math.max(0, Math.min(HISTOGRAM_BINS - 1, bin));
+        int bin = (int) Math.floor(selectivity * LayerStat.SELECTIVITY_BINS);
+        return Math.max(0, Math.min(LayerStat.SELECTIVITY_BINS - 1, bin));
     }
 }

@@ -27,7 +27,7 @@ public final class LayerSummary {
         int c = snapshot.filterCount();
         int alive = 0, dying = 0, dead = 0, revived = 0, silent = 0, byAct = 0, byScale = 0, byBoth = 0;
         long deadParams = 0, deadFlops = 0, totalParams = 0, totalFlops = 0;
-        int[] histogram = new int[Definitions.HISTOGRAM_BINS];
+        int[] histogram = new int[LayerStat.SELECTIVITY_BINS];
         for (int f = 0; f < c; f++) {
             totalParams += p.paramCount()[f];
             totalFlops += p.flops()[f];

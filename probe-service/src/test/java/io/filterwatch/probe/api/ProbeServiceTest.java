@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import io.filterwatch.probe.Snapshots;
+import io.filterwatch.probe.SnapshotBuilder;
 import io.filterwatch.protocol.JsonMessages;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.LayerStat;
@@ -45,7 +45,7 @@ class ProbeServiceTest {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (int i = 1; i <= 3; i++) {
-                LayerSnapshot s = Snapshots.layer(2).run("svc").step(100L * i).build();
+                LayerSnapshot s = SnapshotBuilder.layer(2).run("svc").step(100L * i).build();
                 producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, s.key(), SnapshotCodec.encode(s)));
             }
             // and one that cannot be decoded

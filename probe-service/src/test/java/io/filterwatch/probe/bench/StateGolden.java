@@ -1,6 +1,6 @@
 package io.filterwatch.probe.bench;
 
-import io.filterwatch.probe.Snapshots;
+import io.filterwatch.probe.SnapshotBuilder;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -110,7 +110,7 @@ public final class StateGolden {
         for (int i = 0; i < 120; i++) {
             long step = 100L * (i + 1);
             for (int rank = 0; rank < 2; rank++) {
-                byte[] r = SnapshotCodec.encode(Snapshots.withRank(ProbeBenchmark.snapshot(random, 64, 16, step), rank));
+                byte[] r = SnapshotCodec.encode(SnapshotBuilder.withRank(ProbeBenchmark.snapshot(random, 64, 16, step), rank));
                 d.feed("bench/conv", r);
                 if (i == 30 && rank == 0) {
                     d.feed("bench/conv", r); // duplicate
@@ -118,7 +118,7 @@ public final class StateGolden {
             }
             if (i == 50) {
                 d.feed("bench/conv", SnapshotCodec.encode(
-                        Snapshots.withRank(ProbeBenchmark.snapshot(random, 64, 16, step - 200), 0))); // a repeat of a merged (step, rank)
+                        SnapshotBuilder.withRank(ProbeBenchmark.snapshot(random, 64, 16, step - 200), 0))); // a repeat of a merged (step, rank)
             }
         }
         // SGD: no second moments, decay ratio undefined everywhere

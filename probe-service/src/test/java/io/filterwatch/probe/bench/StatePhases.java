@@ -8,7 +8,7 @@ import java.util.Random;
 
 import io.filterwatch.probe.ProbeSettings;
 import io.filterwatch.probe.state.ActivityWindow;
-import io.filterwatch.probe.state.LayerState;
+import io.filterwatch.probe.state.LayerTracker;
 import io.filterwatch.probe.state.WorkerMerge;
 import io.filterwatch.probe.stats.LayerMetrics;
 import io.filterwatch.probe.stats.LayerSummary;
@@ -20,13 +20,13 @@ import io.filterwatch.protocol.QuantisedSample;
 import io.filterwatch.protocol.SnapshotCodec;
 
 /**
- * Where {@code LayerState.accept} spends its time, by thread CPU time, on the inputs of
+ * Where {@code LayerTracker.accept} spends its time, by thread CPU time, on the inputs of
  * {@link ProbeBenchmark} (C = 2048, N = 128, the ring of 384 encoded snapshots from seed 42).
  *
  * <p>Per round, two passes over the ring, each snapshot decoded just before it is used (untimed;
  * its arrays are then as warm in the caches as in the probe, where decode precedes accept):
  * <ol>
- * <li>{@code LayerState.accept}, a fresh LayerState at each wrap as the benchmark's processor;</li>
+ * <li>{@code LayerTracker.accept}, a fresh LayerTracker at each wrap as the benchmark's processor;</li>
  * <li>on a window of its own, the same {@code ActivityWindow.add} and {@code LayerMetrics.compute}.</li>
  * </ol>
  * "rest" is accept - add - compute: the worker merge, numeric health, states, output policy,
@@ -82,10 +82,10 @@ public final class StatePhases {
         long sink = 0;
         for (int r = -2; r < rounds; r++) { // two rounds of warm-up
             long[] t = new long[names.length];
-            LayerState state = null;
+            LayerTracker state = null;
             for (int i = 0; i < RING; i++) {
                 if (i == 0) {
-                    state = new LayerState(c, settings);
+                    state = new LayerTracker(c, settings);
                 }
                 LayerSnapshot s = SnapshotCodec.decode(records[i]);
                 long a = MX.getCurrentThreadCpuTime();

@@ -1,7 +1,7 @@
 package io.filterwatch.probe.consume;
 
-import static io.filterwatch.probe.Snapshots.f;
-import static io.filterwatch.probe.Snapshots.withRank;
+import static io.filterwatch.probe.SnapshotBuilder.f;
+import static io.filterwatch.probe.SnapshotBuilder.withRank;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.filterwatch.probe.ProbeSettings;
 import io.filterwatch.probe.ProbeTopics;
-import io.filterwatch.probe.Snapshots;
+import io.filterwatch.probe.SnapshotBuilder;
 import io.filterwatch.probe.bench.ProbeBenchmark;
 import io.filterwatch.probe.publish.OutputRecords;
 import io.filterwatch.protocol.JsonMessages;
@@ -173,9 +173,9 @@ class OutOfOrderArrivalTest {
         List<LayerSnapshot> fast = new ArrayList<>();
         List<LayerSnapshot> slow = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
-            fast.add(Snapshots.layer(2).run("bench").name("conv", 0).rank(0).step(100L * i)
+            fast.add(SnapshotBuilder.layer(2).run("bench").name("conv", 0).rank(0).step(100L * i)
                     .samples(10).max(1f, 0f).active(10, 0).sum(5, 0).sample(1, f(1f, 0f), f(0.5f, 0f)).build());
-            slow.add(Snapshots.layer(2).run("bench").name("conv", 0).rank(1).step(100L * i)
+            slow.add(SnapshotBuilder.layer(2).run("bench").name("conv", 0).rank(1).step(100L * i)
                     .samples(10).max(1f, 0.5f).active(10, 2).sum(5, 0.5).sample(1, f(1f, 0.5f), f(0.5f, 0.1f)).build());
         }
         List<LayerSnapshot> stream = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.filterwatch.probe.consume;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.filterwatch.probe.Snapshots;
+import io.filterwatch.probe.SnapshotBuilder;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.SnapshotCodec;
 
@@ -37,7 +37,7 @@ final class SnapshotStreams {
             0.5f, f1Silent ? 0f : 0.2f, 0.3f, f3Silent ? 0f : 0.1f,
             0.6f, 0f, 0.1f, 0f,
             0.05f, f1Silent ? 0f : 0.02f, 0.05f, 0f};
-        return Snapshots.layer(C).run(run).name(layer, layerIndex).rank(rank).step(step).epoch(i / 5).batch(64)
+        return SnapshotBuilder.layer(C).run(run).name(layer, layerIndex).rank(rank).step(step).epoch(i / 5).batch(64)
                 .optimizer("adam", 1e-3, 5e-4, 0)
                 .paramCount(300, 300, 300, 300).flops(10_000, 10_000, 20_000, 20_000)
                 .gamma(1f * wiggle, 0.01f, f2Gamma, 0.8f).beta(0.1f, -0.5f, 0.05f, 0f).weightNorm(3f, 2f, 1f, 1f)

@@ -1,18 +1,18 @@
 package io.filterwatch.probe.state;
 
-import static io.filterwatch.probe.Snapshots.f;
+import static io.filterwatch.probe.SnapshotBuilder.f;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import io.filterwatch.probe.Snapshots;
+import io.filterwatch.probe.SnapshotBuilder;
 import io.filterwatch.protocol.LayerSnapshot;
 
 /** Merging the workers of one data-parallel run, worked by hand for C = 2, two workers. */
 class WorkerMergeTest {
 
-    private static Snapshots worker(int rank, long step) {
-        return Snapshots.layer(2).rank(rank).step(step);
+    private static SnapshotBuilder worker(int rank, long step) {
+        return SnapshotBuilder.layer(2).rank(rank).step(step);
     }
 
     @Test

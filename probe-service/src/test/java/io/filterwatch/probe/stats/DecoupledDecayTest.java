@@ -1,12 +1,12 @@
 package io.filterwatch.probe.stats;
 
-import static io.filterwatch.probe.Snapshots.f;
+import static io.filterwatch.probe.SnapshotBuilder.f;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.filterwatch.probe.ProbeSettings;
-import io.filterwatch.probe.Snapshots;
-import io.filterwatch.probe.state.LayerState;
+import io.filterwatch.probe.SnapshotBuilder;
+import io.filterwatch.probe.state.LayerTracker;
 import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.FilterState;
 import io.filterwatch.protocol.LayerStat;
@@ -28,12 +28,12 @@ class DecoupledDecayTest {
      */
     @Test
     void adamWWithWeakDecayIsNotDyingAndAFilterOnlyTheDecayMovesIs() {
-        LayerState state = new LayerState(2, ProbeSettings.defaults().withWindowSamples(10).withExpectedWorkers(1)
+        LayerTracker state = new LayerTracker(2, ProbeSettings.defaults().withWindowSamples(10).withExpectedWorkers(1)
                 .withDyingSnapshots(2).withRefreshEvery(1));
         float[] gammas = {0.5f, 0.45f, 0.40f, 0.35f};
         FilterState[] f1States = {FilterState.ALIVE, FilterState.ALIVE, FilterState.DYING, FilterState.DYING};
         for (int i = 0; i < gammas.length; i++) {
-            LayerState.Output o = state.accept(Snapshots.layer(2).step(100L * (i + 1))
+            LayerTracker.Output o = state.accept(SnapshotBuilder.layer(2).step(100L * (i + 1))
                     .optimizer("adamw", 1e-3, 0, 1e-2)
                     .gamma(gammas[i], gammas[i]).gradGamma(2e-4f, 0f)
                     .rms(f(1e-3f, 1e-6f), f(1e-3f, 1e-3f), f(1e-3f, 1e-3f)).build());
@@ -62,8 +62,8 @@ class DecoupledDecayTest {
      */
     @Test
     void adamWithL2ReportsTheRegularisersShareOfTheStep() {
-        LayerState state = new LayerState(2, ProbeSettings.defaults().withWindowSamples(10).withExpectedWorkers(1));
-        LayerState.Output o = state.accept(Snapshots.layer(2).optimizer("adam", 1e-3, 1e-3, 0)
+        LayerTracker state = new LayerTracker(2, ProbeSettings.defaults().withWindowSamples(10).withExpectedWorkers(1));
+        LayerTracker.Output o = state.accept(SnapshotBuilder.layer(2).optimizer("adam", 1e-3, 1e-3, 0)
                 .gamma(0.5f, 0.01f).gradGamma(2e-4f, 0f)
                 .rms(f(1e-3f, 1e-5f), f(1e-3f, 1e-3f), f(1e-3f, 1e-3f)).build());
         assertThat(o.filterStats().get(0).gammaDominance()).isCloseTo(2.5, within(1e-6));
@@ -77,8 +77,8 @@ class DecoupledDecayTest {
     /** SGD keeps no second moment: no normalised step, no share (null), dominance as before. */
     @Test
     void sgdHasNoShare() {
-        LayerState state = new LayerState(1, ProbeSettings.defaults().withWindowSamples(10).withExpectedWorkers(1));
-        LayerState.Output o = state.accept(Snapshots.layer(1).optimizer("sgd", 0.1, 1e-3, 0)
+        LayerTracker state = new LayerTracker(1, ProbeSettings.defaults().withWindowSamples(10).withExpectedWorkers(1));
+        LayerTracker.Output o = state.accept(SnapshotBuilder.layer(1).optimizer("sgd", 0.1, 1e-3, 0)
                 .gamma(0.5f).gradGamma(2e-4f).build());
         assertThat(o.filterStats().get(0).gammaDominance()).isCloseTo(2.5, within(1e-6));
         assertThat(o.layerStats().get(0).medianRegulariserStepShare()).isNull();

@@ -3,7 +3,7 @@ package io.filterwatch.probe.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.filterwatch.probe.ProbeSettings;
-import io.filterwatch.probe.state.LayerState;
+import io.filterwatch.probe.state.LayerTracker;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.SnapshotCodec;
@@ -36,10 +36,10 @@ class NonFiniteMapFromTrainerTest {
         // Numeric health: max and sum of filter 0 = 2 non-finite inputs.
         assertThat(NumericHealth.inputs(s)).isEqualTo(2);
 
-        // Through the probe's layer state, with a window the snapshot alone covers (4 samples), so
+        // Through the probe's LayerTracker, with a window the snapshot alone covers (4 samples), so
         // a silent filter would be called dead by the activation test right away.
-        LayerState state = new LayerState(2, ProbeSettings.defaults().withWindowSamples(4).withExpectedWorkers(1));
-        LayerState.Output out = state.accept(s);
+        LayerTracker state = new LayerTracker(2, ProbeSettings.defaults().withWindowSamples(4).withExpectedWorkers(1));
+        LayerTracker.Output out = state.accept(s);
         LayerStat ls = out.layerStats().get(0);
         // 2 inputs + 1 sampled response sent as 0
         assertThat(ls.nonFiniteValues()).isEqualTo(3);

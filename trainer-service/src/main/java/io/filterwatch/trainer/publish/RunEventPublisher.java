@@ -1,13 +1,12 @@
 package io.filterwatch.trainer.publish;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.filterwatch.protocol.JsonMessages;
 import io.filterwatch.protocol.RunEvent;
 import io.filterwatch.protocol.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -25,11 +24,6 @@ import org.jboss.logging.Logger;
 public class RunEventPublisher {
 
     private static final Logger LOG = Logger.getLogger(RunEventPublisher.class);
-    // Same settings as the protocol's JsonMessages: nulls omitted, non-finite numbers as strings.
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-            .configure(com.fasterxml.jackson.core.JsonGenerator.Feature.QUOTE_NON_NUMERIC_NUMBERS, true);
-
     @Inject
     OrderedProducer producer;
 
@@ -48,8 +42,8 @@ public class RunEventPublisher {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] json;
         try {
-            json = JSON.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
+            json = JsonMessages.toJson(event);
+        } catch (UncheckedIOException e) {
             LOG.warnf("run event %s of %s not sent: %s", event.type(), event.runId(), e);
             done.complete(null);
             return done;
@@ -90,9 +84,5 @@ public class RunEventPublisher {
     @PreDestroy
     void stop() {
         sender.shutdownNow();
-    }
-
-    static String toJson(RunEvent event) throws JsonProcessingException {
-        return JSON.writeValueAsString(event);
     }
 }

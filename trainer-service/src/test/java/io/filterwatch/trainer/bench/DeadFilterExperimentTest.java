@@ -1,8 +1,8 @@
 package io.filterwatch.trainer.bench;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.filterwatch.protocol.LayerSnapshot;
+import io.filterwatch.testing.Prerequisites;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.data.DatasetKind;
@@ -31,7 +31,8 @@ class DeadFilterExperimentTest {
 
     @Test
     void deadFiltersPerLayer() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of(FashionMnist.DEFAULT_PATH)), "needs dataset-fashion-mnist");
+        Prerequisites.require(Files.isDirectory(Path.of(FashionMnist.DEFAULT_PATH)),
+                "dataset-fashion-mnist is not installed: apt-get install dataset-fashion-mnist");
         long steps = Long.getLong("experiment.steps", 3000);
         String only = System.getProperty("experiment.only", "");
         StringBuilder md = new StringBuilder();

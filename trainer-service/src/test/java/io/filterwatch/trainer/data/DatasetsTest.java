@@ -2,8 +2,8 @@ package io.filterwatch.trainer.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.filterwatch.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -67,7 +67,7 @@ class DatasetsTest {
     @Test
     void readsDebiansFashionMnist() {
         Path debian = Path.of(FashionMnist.DEFAULT_PATH);
-        assumeTrue(Files.isDirectory(debian), "dataset-fashion-mnist not installed");
+        Prerequisites.require(Files.isDirectory(debian), "dataset-fashion-mnist is not installed: apt-get install dataset-fashion-mnist");
         TrainingData d = Datasets.open(DatasetKind.FASHION_MNIST, null, 28, 0, 10, 1, 1);
         assertThat(d.size()).isEqualTo(60_000);
         assertThat(d.numClasses()).isEqualTo(10);
