@@ -24,6 +24,7 @@ import io.filterwatch.trainer.data.TrainingData;
 import io.filterwatch.trainer.model.EngineOps;
 import io.filterwatch.trainer.model.Network;
 import io.filterwatch.trainer.model.Networks;
+import io.filterwatch.trainer.model.TorchCpuIsa;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,6 +58,9 @@ public final class TrainingSession {
         // to code that names none (every model and manager here names its engine).
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", EngineKind.DEFAULT.djlName());
+        // Before any PyTorch operation in this process: libtorch's AVX-512 kernels
+        // turned CPU training NaN at random steps here (TorchCpuIsa).
+        TorchCpuIsa.capBeforeFirstUse();
     }
 
     private final RunConfig config;
