@@ -5,7 +5,8 @@ import com.sun.jna.Native;
 import java.util.Map;
 
 /**
- * Holds libtorch's CPU kernels to AVX2, before the first PyTorch operation of the process:
+ * Holds libtorch's CPU kernels to AVX2, before the first PyTorch operation of the process
+ * (TrainingSession does it when a run starts on PyTorch; MXNet runs are left alone):
  * oneDNN's ({@code ONEDNN_MAX_CPU_ISA=AVX2}, the convolutions) and ATen's own
  * ({@code ATEN_CPU_CAPABILITY=avx2}, everything else).
  *

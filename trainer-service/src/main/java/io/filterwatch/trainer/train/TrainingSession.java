@@ -58,9 +58,6 @@ public final class TrainingSession {
         // to code that names none (every model and manager here names its engine).
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", EngineKind.DEFAULT.djlName());
-        // Before any PyTorch operation in this process: libtorch's AVX-512 kernels
-        // turned CPU training NaN at random steps here (TorchCpuIsa).
-        TorchCpuIsa.capBeforeFirstUse();
     }
 
     private final RunConfig config;
@@ -100,6 +97,12 @@ public final class TrainingSession {
 
     /** Trains to the end (or a stop request). Exceptions propagate: the caller reports FAILED. */
     public RunResult run() throws Exception {
+        if (engine == EngineKind.PYTORCH) {
+            // Before libtorch chooses its CPU kernels (its first operation in this process): its
+            // AVX-512 kernels turned CPU training NaN at random steps here (TorchCpuIsa). Only
+            // for PyTorch: MXNet's MKL-DNN keeps its own choice.
+            TorchCpuIsa.capBeforeFirstUse();
+        }
         Device[] resolved = Devices.resolve(engine, devices);
         try (TrainingData data = Datasets.open(config.dataset(), config.dataPath(), config.imageSize(),
                 config.syntheticSamples(), config.syntheticClasses(), 1, config.seed())) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class PyTorchCpuTrainingTest {
 
     @Test
-    void libtorchIsHeldToAvx2BeforeAnyTraining() throws Exception {
-        Class.forName(TrainingSession.class.getName());
+    void aPyTorchRunHoldsLibtorchToAvx2() throws Exception {
+        TestRuns.run(TestRuns.tiny("isa", OptimizerKind.SGD, 1, 1), EngineKind.PYTORCH);
         TorchCpuIsa.CAPS.forEach((variable, value) -> assertThat(TorchCpuIsa.effective(variable)).as(variable)
                 .isEqualTo(value));
     }
