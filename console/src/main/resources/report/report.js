@@ -88,15 +88,18 @@
     else empty('loss-' + r, 'No epoch has ended yet.');
   });
 
-  if (FW_DATA.length === 2) {
+  if (FW_DATA.length >= 2) {
+    // two runs keep their far-apart colours; more take the palette in order, dashed once it repeats
+    const runColour = i => FW_DATA.length === 2 ? colour(i * 3) : colour(i);
+    const runDash = i => i >= PALETTE.length ? [6, 3] : [];
     make('cmp-dead', {type: 'line', data: {datasets: FW_DATA.map((run, i) => ({label: run.runId,
-      data: xy(run.runSteps, run.runDeadFraction, pct), borderColor: colour(i * 3), backgroundColor: colour(i * 3),
-      pointRadius: 0, borderWidth: 2, spanGaps: true}))},
+      data: xy(run.runSteps, run.runDeadFraction, pct), borderColor: runColour(i), backgroundColor: runColour(i),
+      borderDash: runDash(i), pointRadius: 0, borderWidth: 2, spanGaps: true}))},
       options: {scales: {x: stepAxis, y: {min: 0, title: {display: true, text: 'dead filters (%)'}}}}});
     const names = [...new Set(FW_DATA.flatMap(run => run.layers.map(l => l.name)))];
     make('cmp-layers', {type: 'bar', data: {labels: names, datasets: FW_DATA.map((run, i) => ({label: run.runId,
       data: names.map(n => { const l = run.layers.find(x => x.name === n); return l ? 100 * l.dead / Math.max(1, l.filters) : null; }),
-      backgroundColor: colour(i * 3)}))}, options: {scales: {y: {min: 0, title: {display: true, text: 'dead filters (%)'}}}}});
+      backgroundColor: runColour(i)}))}, options: {scales: {y: {min: 0, title: {display: true, text: 'dead filters (%)'}}}}});
   }
   document.body.dataset.charts = String(drawn);
 })();

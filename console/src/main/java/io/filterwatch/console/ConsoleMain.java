@@ -5,15 +5,20 @@ import java.nio.charset.StandardCharsets;
 
 import io.filterwatch.console.backtest.BacktestCommand;
 import io.filterwatch.console.backtest.RecordCommand;
+import io.filterwatch.console.study.StudyCommand;
+import io.filterwatch.protocol.influx.InfluxSchema;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code filterwatch-console watch|report|record|backtest}: FilterWatch in the terminal and as an HTML report (from InfluxDB), and offline backtests of the alert rules. */
+/**
+ * {@code filterwatch-console watch|report|record|backtest|study}: FilterWatch in the terminal and as an HTML report (from InfluxDB),
+ * offline backtests of the alert rules, and the table of a study's grid of settings.
+ */
 @Command(name = "filterwatch-console", mixinStandardHelpOptions = true, version = "FilterWatch console 0.1.0",
         description = "Watch FilterWatch runs live in the terminal, write an HTML report from InfluxDB, or record runs "
-                + "from Kafka and backtest the alert rules on them offline.",
-        subcommands = {WatchCommand.class, ReportCommand.class, RecordCommand.class, BacktestCommand.class})
+                + "from Kafka and backtest the alert rules on them offline, or analyse a study's grid of settings from its recordings.",
+        subcommands = {WatchCommand.class, ReportCommand.class, RecordCommand.class, BacktestCommand.class, StudyCommand.class})
 public final class ConsoleMain implements Runnable {
 
     /** Connection options shared by the subcommands. */
@@ -22,7 +27,7 @@ public final class ConsoleMain implements Runnable {
                 description = "InfluxDB 1.x URL (default: ${DEFAULT-VALUE}).")
         String influxUrl;
 
-        @Option(names = "--database", defaultValue = "${env:FW_INFLUX_DATABASE:-filterwatch}", description = "Database (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--database", defaultValue = "${env:FW_INFLUX_DATABASE:-" + InfluxSchema.DEFAULT_DATABASE + "}", description = "Database (default: ${DEFAULT-VALUE}).")
         String database;
 
         @Option(names = "--influx-user", defaultValue = "${env:FW_INFLUX_USER:-}", description = "InfluxDB user, if auth is on.")

@@ -3,11 +3,11 @@ package io.filterwatch.console;
 import java.util.Locale;
 
 /** Number formatting shared by the terminal view and the report. */
-final class NumberFormats {
+public final class NumberFormats {
     private NumberFormats() {
     }
 
-    static String sci(double v) {
+    public static String sci(double v) {
         if (!Double.isFinite(v)) {
             return "-";
         }
@@ -22,15 +22,15 @@ final class NumberFormats {
         return s;
     }
 
-    static String pct(double fraction) {
+    public static String pct(double fraction) {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.1f%%", 100 * fraction) : "-";
     }
 
-    static String f(double v, int decimals) {
+    public static String f(double v, int decimals) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "-";
     }
 
-    static String thousands(long v) {
+    public static String thousands(long v) {
         return String.format(Locale.ROOT, "%,d", v);
     }
 }

@@ -11,15 +11,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Writes one self-contained HTML report for a run, or two runs side by side. */
+/** Writes one self-contained HTML report for a run, or several runs side by side. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write one self-contained HTML report (Chart.js inlined, renders offline) for a run or two runs side by side.")
+        description = "Write one self-contained HTML report (Chart.js inlined, renders offline) for a run or several runs side by side.")
 public final class ReportCommand implements Callable<Integer> {
 
     @Mixin
     ConsoleMain.Connection connection = new ConsoleMain.Connection();
 
-    @Option(names = "--run", required = true, description = "Run id; give it twice to compare two runs side by side.")
+    @Option(names = "--run", required = true, description = "Run id; give it several times to compare the runs side by side.")
     List<String> runs = new ArrayList<>();
 
     @Option(names = {"-o", "--out"}, defaultValue = "filterwatch-report.html", description = "Output file (default: ${DEFAULT-VALUE}).")
@@ -27,10 +27,6 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs.size() > 2) {
-            System.err.println("report: at most two runs (--run A --run B)");
-            return 2;
-        }
         try (InfluxQueries influx = connection.open()) {
             Path written = write(influx, runs, connection.api, out);
             System.out.println("report written: " + written.toAbsolutePath());

@@ -7,22 +7,31 @@ import java.util.List;
  * plain values, numbers already formatted as the page prints them, no HTML. Built by
  * {@link ReportModelBuilder}; rendered by {@link HtmlReport}, which escapes every value.
  *
- * @param title       "FilterWatch report: A" or "FilterWatch report: A vs B"
+ * @param title       "FilterWatch report: A", "FilterWatch report: A vs B", or "FilterWatch report: N runs side by side"
  * @param generatedAt when the report was made, UTC
- * @param runs        one or two runs, in the order asked for
- * @param comparison  the settings-and-outcome table of two runs; null for one run
+ * @param source      where the numbers come from, as the page's header says it ("InfluxDB (database filterwatch)")
+ * @param runs        one or more runs, in the order asked for
+ * @param comparison  the settings-and-outcome table of two or more runs; null for one run
  */
-public record ReportModel(String title, String generatedAt, List<RunSection> runs, Comparison comparison) {
+public record ReportModel(String title, String generatedAt, String source, List<RunSection> runs, Comparison comparison) {
 
-    /** Two runs side by side. */
+    /** Two or more runs side by side. */
     public boolean compare() {
         return comparison != null;
     }
 
     /**
+     * The CSS grid of the per-run cards and charts: one column for one run, two for two (as before
+     * N runs), and for more as many as fit the page ({@code colsn}).
+     */
+    public String columns() {
+        return runs.size() <= 2 ? "cols" + runs.size() : "colsn";
+    }
+
+    /**
      * One run's part of the page: headline card, alert table, pruning plan, and the series its charts draw.
      *
-     * @param index       0 or 1: the suffix of its canvases' ids ({@code dead-0}, ...)
+     * @param index       0, 1, ...: the suffix of its canvases' ids ({@code dead-0}, ...)
      * @param statusClass the status in lower case, for the badge's colour
      */
     public record RunSection(int index, String runId, String status, String statusClass, Headline headline,
@@ -44,8 +53,8 @@ public record ReportModel(String title, String generatedAt, List<RunSection> run
     }
 
     /**
-     * The table of two runs: their settings (union of keys, "-" where one lacks it), outcome, and dead
-     * filters per layer.
+     * The table of the runs side by side: their settings (union of keys, "-" where one lacks it), outcome,
+     * rows the caller adds (the study's), and dead filters per layer.
      */
     public record Comparison(List<String> runIds, List<ComparisonRow> rows) {
     }

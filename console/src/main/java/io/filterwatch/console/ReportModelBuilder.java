@@ -32,6 +32,10 @@ import io.filterwatch.console.ReportModel.ResidualGroupRow;
 import io.filterwatch.console.ReportModel.RunCharts;
 import io.filterwatch.console.ReportModel.RunSection;
 import io.filterwatch.protocol.PruningPlan;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Field;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
 /**
  * Shapes what InfluxDB holds about a run ({@link RunHistory}) and the aggregator's pruning plan into the
@@ -53,18 +57,30 @@ public final class ReportModelBuilder {
     private ReportModelBuilder() {
     }
 
+    /** What {@code console report} reads. */
+    public static final String FROM_INFLUXDB = "InfluxDB (database filterwatch)";
+
     public static ReportModel build(List<RunInput> inputs, long generatedAtMillis) {
-        if (inputs.isEmpty() || inputs.size() > 2) {
-            throw new IllegalArgumentException("a report shows one run or two side by side, got " + inputs.size());
+        return build(inputs, generatedAtMillis, FROM_INFLUXDB, List.of());
+    }
+
+    /**
+     * @param source    where the runs' numbers come from, for the page's header
+     * @param extraRows rows the side-by-side table shows after the outcome (one value per run, in order)
+     */
+    public static ReportModel build(List<RunInput> inputs, long generatedAtMillis, String source, List<ComparisonRow> extraRows) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("a report shows at least one run");
         }
-        String title = "FilterWatch report: " + String.join(" vs ", inputs.stream().map(i -> i.run().runId).toList());
+        List<String> ids = inputs.stream().map(i -> i.run().runId).toList();
+        String title = "FilterWatch report: " + (ids.size() <= 2 ? String.join(" vs ", ids) : ids.size() + " runs side by side");
         List<RunSection> runs = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             runs.add(runSection(i, inputs.get(i)));
         }
         List<RunHistory> histories = inputs.stream().map(RunInput::run).toList();
-        return new ReportModel(title, TS.format(Instant.ofEpochMilli(generatedAtMillis)), runs,
-                inputs.size() == 2 ? comparison(histories) : null);
+        return new ReportModel(title, TS.format(Instant.ofEpochMilli(generatedAtMillis)), source, runs,
+                inputs.size() >= 2 ? comparison(histories, extraRows) : null);
     }
 
     static RunSection runSection(int index, RunInput in) {
@@ -88,15 +104,15 @@ public final class ReportModelBuilder {
     static List<Fact> facts(RunHistory run) {
         List<Fact> facts = new ArrayList<>();
         facts.add(new Fact("last step", Long.toString(run.lastStep())));
-        run.lastEvent().ifPresent(e -> facts.add(new Fact("epoch", Long.toString(e.lng("epoch")))));
+        run.lastEvent().ifPresent(e -> facts.add(new Fact("epoch", Long.toString(e.lng(Fields.EPOCH)))));
         run.lastEventWithLoss().ifPresent(e -> {
-            facts.add(new Fact("loss", NumberFormats.f(e.num("loss"), 4)));
-            if (e.has("accuracy")) {
-                facts.add(new Fact("accuracy", NumberFormats.f(e.num("accuracy"), 4)));
+            facts.add(new Fact("loss", NumberFormats.f(e.num(Fields.LOSS), 4)));
+            if (e.has(Fields.ACCURACY)) {
+                facts.add(new Fact("accuracy", NumberFormats.f(e.num(Fields.ACCURACY), 4)));
             }
         });
         run.settings().forEach((k, v) -> facts.add(new Fact(k, text(v))));
-        long firing = run.alertEpisodes().stream().filter(a -> FIRING.equals(a.str("status"))).count();
+        long firing = run.alertEpisodes().stream().filter(a -> FIRING.equals(a.str(Fields.STATUS))).count();
         facts.add(new Fact("alerts", run.alertEpisodes().size() + " (" + firing + " firing)"));
         firstDeath(run).ifPresent(s -> facts.add(new Fact("first dead filter", "step " + s)));
         return facts;
@@ -107,8 +123,8 @@ public final class ReportModelBuilder {
         long first = Long.MAX_VALUE;
         for (List<Row> rows : run.layerHistory.values()) {
             for (Row r : rows) {
-                if (r.lng("dead") > 0) {
-                    first = Math.min(first, r.lng("step"));
+                if (r.lng(Fields.DEAD) > 0) {
+                    first = Math.min(first, r.lng(Fields.STEP));
                     break;
                 }
             }
@@ -116,8 +132,8 @@ public final class ReportModelBuilder {
         return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(first);
     }
 
-    /** Settings (union of both runs' keys), outcome, then dead filters per layer as the paper's tables compare settings. */
-    static Comparison comparison(List<RunHistory> runs) {
+    /** Settings (union of the runs' keys), outcome, the caller's rows, then dead filters per layer as the paper's tables compare settings. */
+    static Comparison comparison(List<RunHistory> runs, List<ComparisonRow> extraRows) {
         List<ComparisonRow> rows = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
         runs.forEach(r -> keys.addAll(r.settings().keySet()));
@@ -129,12 +145,22 @@ public final class ReportModelBuilder {
         rows.add(new ComparisonRow("dead fraction", runs.stream().map(r -> NumberFormats.pct(deadFraction(r.totals()))).toList()));
         rows.add(new ComparisonRow("first dead filter", runs.stream().map(r -> firstDeath(r).map(s -> "step " + s).orElse("none")).toList()));
         rows.add(new ComparisonRow("alerts", runs.stream().map(r -> Integer.toString(r.alertEpisodes().size())).toList()));
+        for (ComparisonRow extra : extraRows) {
+            if (extra.values().size() != runs.size()) {
+                throw new IllegalArgumentException("row " + extra.label() + " has " + extra.values().size() + " values for " + runs.size() + " runs");
+            }
+            rows.add(extra);
+        }
         Set<String> layers = new LinkedHashSet<>();
         runs.forEach(r -> layers.addAll(r.layerHistory.keySet()));
         for (String l : layers) {
             rows.add(new ComparisonRow("dead in " + l, runs.stream().map(r -> {
                 List<Row> h = r.layerHistory.get(l);
-                return h == null || h.isEmpty() ? "-" : h.get(h.size() - 1).lng("dead") + " of " + h.get(h.size() - 1).lng("filter_count");
+                if (h == null || h.isEmpty()) {
+                    return "-";
+                }
+                Row last = h.get(h.size() - 1);
+                return last.lng(Fields.DEAD) + " of " + last.lng(Fields.FILTER_COUNT);
             }).toList()));
         }
         return new Comparison(runs.stream().map(r -> r.runId).toList(), rows);
@@ -144,21 +170,22 @@ public final class ReportModelBuilder {
     static List<AlertRow> alertRows(RunHistory run) {
         Map<String, Long> firstFiring = new LinkedHashMap<>();
         for (Row a : run.alerts) {
-            if (FIRING.equals(a.str("status"))) {
-                firstFiring.putIfAbsent(episodeKey(a), a.lng("step"));
+            if (FIRING.equals(a.str(Fields.STATUS))) {
+                firstFiring.putIfAbsent(episodeKey(a), a.lng(Fields.STEP));
             }
         }
         List<AlertRow> rows = new ArrayList<>();
         for (Row a : run.alertEpisodes()) {
-            boolean firing = FIRING.equals(a.str("status"));
-            rows.add(new AlertRow(firing, firstFiring.getOrDefault(episodeKey(a), a.lng("step")), firing ? null : a.lng("step"),
-                    text(a.str("status")), text(a.str("severity")), text(a.str("rule")), text(a.str("layer")), text(a.str("summary"))));
+            boolean firing = FIRING.equals(a.str(Fields.STATUS));
+            rows.add(new AlertRow(firing, firstFiring.getOrDefault(episodeKey(a), a.lng(Fields.STEP)), firing ? null : a.lng(Fields.STEP),
+                    text(a.str(Fields.STATUS)), text(a.str(Tags.SEVERITY)), text(a.str(Tags.RULE)), text(a.str(Tags.LAYER)),
+                    text(a.str(Fields.SUMMARY))));
         }
         return rows;
     }
 
     private static String episodeKey(Row a) {
-        return a.str("id") == null || a.str("id").isEmpty() ? a.str("rule") + "/" + a.str("layer") : a.str("id");
+        return a.str(Fields.ID) == null || a.str(Fields.ID).isEmpty() ? a.str(Tags.RULE) + "/" + a.str(Tags.LAYER) : a.str(Fields.ID);
     }
 
     static PlanSection planSection(PruningPlans.Plan fetched) {
@@ -203,41 +230,44 @@ public final class ReportModelBuilder {
             List<Row> rows = e.getValue();
             Row last = rows.get(rows.size() - 1);
             List<Long> bins = new ArrayList<>();
-            for (int b = 0; b < 10; b++) {
-                bins.add(last.lng("sel_bin_" + b));
+            for (Field bin : Fields.SELECTIVITY_BINS) {
+                bins.add(last.lng(bin));
             }
-            layers.add(new LayerSeries(e.getKey(), last.integer("layer_index"), last.lng("filter_count"),
-                    last.lng("alive") + last.lng("revived"), last.lng("dying"), last.lng("silent"), last.lng("dead"),
-                    rows.stream().map(r -> r.lng("step")).toList(),
-                    rows.stream().map(r -> finite(r, "dead_fraction")).toList(),
-                    rows.stream().map(r -> positive(r, "median_gamma_dominance")).toList(),
-                    rows.stream().map(r -> positive(r, "median_beta_dominance")).toList(),
+            layers.add(new LayerSeries(e.getKey(), last.integer(Fields.LAYER_INDEX), last.lng(Fields.FILTER_COUNT),
+                    last.lng(Fields.ALIVE) + last.lng(Fields.REVIVED), last.lng(Fields.DYING), last.lng(Fields.SILENT),
+                    last.lng(Fields.DEAD),
+                    rows.stream().map(r -> r.lng(Fields.STEP)).toList(),
+                    rows.stream().map(r -> finite(r, Fields.DEAD_FRACTION)).toList(),
+                    rows.stream().map(r -> positive(r, Fields.MEDIAN_GAMMA_DOMINANCE)).toList(),
+                    rows.stream().map(r -> positive(r, Fields.MEDIAN_BETA_DOMINANCE)).toList(),
                     bins));
         }
         Map<Long, EpochPoint> epochs = new TreeMap<>(); // one point per step (EPOCH_END and FINISHED may share one)
         for (Row e : run.events) {
-            if (e.has("loss") && ("EPOCH_END".equals(e.str("type")) || "FINISHED".equals(e.str("type")))) {
-                epochs.putIfAbsent(e.lng("step"), new EpochPoint(e.lng("step"), e.lng("epoch"), finite(e, "loss"), finite(e, "accuracy")));
+            if (e.has(Fields.LOSS) && ("EPOCH_END".equals(e.str(Tags.TYPE)) || "FINISHED".equals(e.str(Tags.TYPE)))) {
+                epochs.putIfAbsent(e.lng(Fields.STEP), new EpochPoint(e.lng(Fields.STEP), e.lng(Fields.EPOCH),
+                        finite(e, Fields.LOSS), finite(e, Fields.ACCURACY)));
             }
         }
         List<AlertPoint> alerts = new ArrayList<>();
         for (Row a : run.alerts) {
-            String layer = a.str("layer");
-            alerts.add(new AlertPoint(a.lng("step"), a.str("rule") + ("-".equals(layer) || layer == null ? "" : " " + layer),
-                    a.str("severity"), a.str("status"), a.str("summary")));
+            String layer = a.str(Tags.LAYER);
+            String where = InfluxSchema.NO_LAYER.equals(layer) || layer == null ? "" : " " + layer;
+            alerts.add(new AlertPoint(a.lng(Fields.STEP), a.str(Tags.RULE) + where,
+                    a.str(Tags.SEVERITY), a.str(Fields.STATUS), a.str(Fields.SUMMARY)));
         }
         return new RunCharts(run.runId, run.status(), layers,
-                run.runStats.stream().map(r -> r.lng("step")).toList(),
-                run.runStats.stream().map(r -> finite(r, "dead_fraction")).toList(),
+                run.runStats.stream().map(r -> r.lng(Fields.STEP)).toList(),
+                run.runStats.stream().map(r -> finite(r, Fields.DEAD_FRACTION)).toList(),
                 new ArrayList<>(epochs.values()), alerts);
     }
 
-    private static Double finite(Row r, String k) {
+    private static Double finite(Row r, Field k) {
         double v = r.num(k);
         return Double.isFinite(v) ? v : null;
     }
 
-    private static Double positive(Row r, String k) {
+    private static Double positive(Row r, Field k) {
         double v = r.num(k);
         return Double.isFinite(v) && v > 0 ? v : null;
     }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import io.filterwatch.console.InfluxQueries.Row;
 import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.LinePoint;
 import io.filterwatch.protocol.influx.InfluxSchema.Fields;
 import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
@@ -50,6 +51,46 @@ public final class RunHistory {
         List<Row> filters = influx.query(InfluxQueries.selectRun(InfluxSchema.FILTER_STATS, runId)
                 + " GROUP BY " + Tags.LAYER.name() + ", " + Tags.FILTER.name() + " ORDER BY time DESC LIMIT 1");
         return new RunHistory(runId, byLayer(layers), runStats, events, alerts, filtersByLayer(filters, layers));
+    }
+
+    /**
+     * What InfluxDB would hold for the run after the aggregator wrote {@code points} (line protocol,
+     * its {@code PointMapper}'s): a point with the measurement, tags and time of an earlier one
+     * replaces it, as in InfluxDB. Points of other runs are ignored. The study builds its report from a replay this way.
+     */
+    public static RunHistory fromPoints(String runId, List<String> points) {
+        Map<String, LinePoint> stored = new LinkedHashMap<>();
+        for (String line : points) {
+            LinePoint p = LinePoint.parse(line);
+            if (runId.equals(p.tags().get(Tags.RUN.name()))) {
+                stored.put(p.seriesKey() + ' ' + p.time(), p);
+            }
+        }
+        Map<String, List<Row>> byMeasurement = new LinkedHashMap<>();
+        stored.values().forEach(p -> byMeasurement.computeIfAbsent(p.measurement(), k -> new ArrayList<>()).add(row(p)));
+        Comparator<Row> byTime = Comparator.comparingLong(Row::time);
+        List<Row> layers = sorted(byMeasurement.get(InfluxSchema.LAYER_STATS.name()), byTime);
+        Map<String, Row> latestFilter = new LinkedHashMap<>();
+        for (Row r : sorted(byMeasurement.get(InfluxSchema.FILTER_STATS.name()), byTime)) {
+            latestFilter.put(r.str(Tags.LAYER) + '\u0000' + r.str(Tags.FILTER), r);
+        }
+        return new RunHistory(runId, byLayer(layers), sorted(byMeasurement.get(InfluxSchema.RUN_STATS.name()), byTime),
+                sorted(byMeasurement.get(InfluxSchema.RUN_EVENTS.name()), byTime), sorted(byMeasurement.get(InfluxSchema.ALERTS.name()), byTime),
+                filtersByLayer(new ArrayList<>(latestFilter.values()), layers));
+    }
+
+    /** A point as the InfluxQL query would return it: tags and strings as strings, numbers as doubles, time in millis. */
+    private static Row row(LinePoint p) {
+        Map<String, Object> values = new LinkedHashMap<>(p.tags());
+        p.fields().forEach((k, v) -> values.put(k, v instanceof Number n ? n.doubleValue() : v));
+        values.put("time", (double) p.time());
+        return Row.of(values);
+    }
+
+    private static List<Row> sorted(List<Row> rows, Comparator<Row> order) {
+        List<Row> out = rows == null ? new ArrayList<>() : new ArrayList<>(rows);
+        out.sort(order);
+        return out;
     }
 
     /** The latest point of every layer, the run's events and alerts: what one frame of the live view needs. */

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import io.filterwatch.console.InfluxQueries.Row;
 import io.filterwatch.console.ReportModel.ComparisonRow;
+import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.PruningPlan;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 
 /** The report's model shaped from runs in memory (no InfluxDB), and the page its templates render from it. */
 class HtmlReportTest {
@@ -52,7 +55,8 @@ class HtmlReportTest {
                 .contains("<th>dead in conv1</th><td>5 of 8</td><td>0 of 8</td>")
                 .contains("<b>5 filters</b> can go, saving 1,234 parameters and 56,789 multiply-adds per sample", "#0 #1 #2 #3 #4")
                 .contains("No alerts fired for this run.", "no aggregator API given (--api): no pruning plan")
-                .contains("Chart.js v4.4.7").doesNotContain("<script src").doesNotContain("<link ");
+                .contains("Chart.js v4.4.7").doesNotContain("<script src").doesNotContain("<link ")
+                .contains("<section class=\"cards cols2\">", "<section class=\"grid cols2\">", "from InfluxDB (database filterwatch).");
         // the hostile id is text everywhere: escaped in the page, and cannot end the data script early
         assertThat(html).doesNotContain(HOSTILE)
                 .contains("<title>FilterWatch report: x&lt;script&gt;alert(1)&lt;/script&gt; vs healthy</title>")
@@ -73,32 +77,55 @@ class HtmlReportTest {
                 .doesNotContain("Side by side").doesNotContain("<canvas id=\"cmp-dead\">");
     }
 
+    @Test
+    void threeRunsSideBySideGeneraliseTheComparison() {
+        List<ReportModelBuilder.RunInput> in = List.of(
+                new ReportModelBuilder.RunInput(run("a", new long[] {0, 1}, "adam", 1e-3, null), new PruningPlans.Plan("none", null)),
+                new ReportModelBuilder.RunInput(run("b", new long[] {0, 0}, "adamw", 0, null), new PruningPlans.Plan("none", null)),
+                new ReportModelBuilder.RunInput(run("c", new long[] {2, 4}, "sgd", 1e-3, "FIRING"), new PruningPlans.Plan("none", null)));
+        ReportModel model = ReportModelBuilder.build(in, 0L, "a test", List.of(new ComparisonRow("test accuracy", List.of("0.9", "0.8", "0.7"))));
+        assertThat(model.title()).isEqualTo("FilterWatch report: 3 runs side by side");
+        assertThat(model.columns()).isEqualTo("colsn");
+        assertThat(model.comparison().runIds()).containsExactly("a", "b", "c");
+        assertThat(model.comparison().rows()).contains(new ComparisonRow("dead filters", List.of("1 of 8", "0 of 8", "4 of 8")),
+                new ComparisonRow("optimizer", List.of("adam", "adamw", "sgd")), new ComparisonRow("test accuracy", List.of("0.9", "0.8", "0.7")));
+        // the caller's rows come after the outcome, before the layers
+        List<String> labels = model.comparison().rows().stream().map(ComparisonRow::label).toList();
+        assertThat(labels.indexOf("test accuracy")).isGreaterThan(labels.indexOf("alerts")).isLessThan(labels.indexOf("dead in conv1"));
+        String html = HtmlReport.render(model);
+        assertThat(html).contains("data-runs=\"3\"", "<canvas id=\"cmp-dead\">", "<canvas id=\"cmp-layers\">", "<canvas id=\"dead-2\">",
+                        "<canvas id=\"loss-2\">", "<section class=\"cards colsn\">", "<section class=\"grid colsn\">", "from a test.")
+                .contains("<th></th><th>a</th><th>b</th><th>c</th>", "<th>dead in conv1</th><td>1 of 8</td><td>0 of 8</td><td>4 of 8</td>");
+        assertThat(ReportModelBuilder.build(in.subList(0, 2), 0L).columns()).isEqualTo("cols2");
+    }
+
     /** One layer conv1 of 8 filters at steps 100, 200, ...: {@code dead[i]} dead at step 100 (i + 1); an alert if {@code alert}. */
     static RunHistory run(String id, long[] dead, String optimizer, double l2, String alert) {
         List<Row> layer = new ArrayList<>();
         for (int i = 0; i < dead.length; i++) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("time", (double) (i + 1) * 1000);
-            r.put("layer", "conv1");
-            r.put("optimizer", optimizer);
-            r.put("step", (double) (i + 1) * 100);
-            r.put("layer_index", 0.0);
-            r.put("filter_count", 8.0);
-            r.put("alive", (double) (8 - dead[i]));
-            r.put("dead", (double) dead[i]);
-            r.put("dead_by_activation", (double) dead[i]);
-            r.put("dead_by_scale", (double) Math.max(0, dead[i] - 2));
-            r.put("dead_fraction", dead[i] / 8.0);
-            r.put("median_gamma_dominance", 0.5);
-            r.put("learning_rate", 5e-3);
-            r.put("l2", l2);
-            r.put("sel_bin_9", (double) dead[i]);
+            r.put(Tags.LAYER.name(), "conv1");
+            r.put(Tags.OPTIMIZER.name(), optimizer);
+            r.put(Fields.STEP.name(), (double) (i + 1) * 100);
+            r.put(Fields.LAYER_INDEX.name(), 0.0);
+            r.put(Fields.FILTER_COUNT.name(), 8.0);
+            r.put(Fields.ALIVE.name(), (double) (8 - dead[i]));
+            r.put(Fields.DEAD.name(), (double) dead[i]);
+            r.put(Fields.DEAD_BY_ACTIVATION.name(), (double) dead[i]);
+            r.put(Fields.DEAD_BY_SCALE.name(), (double) Math.max(0, dead[i] - 2));
+            r.put(Fields.DEAD_FRACTION.name(), dead[i] / 8.0);
+            r.put(Fields.MEDIAN_GAMMA_DOMINANCE.name(), 0.5);
+            r.put(Fields.LEARNING_RATE.name(), 5e-3);
+            r.put(Fields.L2.name(), l2);
+            r.put(Fields.selectivityBin(LayerStat.SELECTIVITY_BINS - 1).name(), (double) dead[i]); // the most selective bin
             layer.add(Row.of(r));
         }
         long last = dead.length * 100L;
-        List<Row> events = List.of(Row.of(Map.of("type", "FINISHED", "step", (double) last, "epoch", 1.0, "loss", 0.5, "accuracy", 0.8)));
-        List<Row> alerts = alert == null ? List.of() : List.of(Row.of(Map.of("id", "a1", "rule", "layer-dead-fraction", "layer", "conv1",
-                "severity", "WARNING", "status", alert, "step", 200.0, "summary", "conv1 <b>dying</b>")));
+        List<Row> events = List.of(Row.of(Map.of(Tags.TYPE.name(), "FINISHED", Fields.STEP.name(), (double) last, Fields.EPOCH.name(), 1.0,
+                Fields.LOSS.name(), 0.5, Fields.ACCURACY.name(), 0.8)));
+        List<Row> alerts = alert == null ? List.of() : List.of(Row.of(Map.of(Fields.ID.name(), "a1", Tags.RULE.name(), "layer-dead-fraction", Tags.LAYER.name(), "conv1",
+                Tags.SEVERITY.name(), "WARNING", Fields.STATUS.name(), alert, Fields.STEP.name(), 200.0, Fields.SUMMARY.name(), "conv1 <b>dying</b>")));
         return new RunHistory(id, Map.of("conv1", layer), List.of(), events, alerts, Map.of());
     }
 }

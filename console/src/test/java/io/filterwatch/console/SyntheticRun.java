@@ -1,6 +1,10 @@
 package io.filterwatch.console;
 
 import io.filterwatch.protocol.AlertRule;
+import io.filterwatch.protocol.LayerStat;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
+import io.filterwatch.protocol.influx.InfluxSchema.Tags;
 import java.util.concurrent.TimeUnit;
 
 import org.influxdb.InfluxDB;
@@ -25,7 +29,7 @@ final class SyntheticRun {
 
     static void write(String url, String runId, boolean collapse) {
         try (InfluxDB db = InfluxDBFactory.connect(url)) {
-            BatchPoints.Builder batch = BatchPoints.database("filterwatch");
+            BatchPoints.Builder batch = BatchPoints.database(InfluxSchema.DEFAULT_DATABASE);
             long t = T0;
             batch.point(event(runId, "STARTED", 0, 0, t, null, null));
             for (long step = 100; step <= 1000; step += 100) {
@@ -39,30 +43,38 @@ final class SyntheticRun {
                     int dying = collapse && l == 1 && dead < 6 ? 1 : 0;
                     totalDead += dead;
                     totalFilters += n;
-                    Point.Builder p = Point.measurement("layer_stats").time(t, TimeUnit.MILLISECONDS)
-                            .tag("run", runId).tag("layer", LAYERS[l]).tag("optimizer", collapse ? "adam" : "adamw")
-                            .addField("step", step).addField("epoch", (long) epoch).addField("layer_index", (long) l)
-                            .addField("filter_count", (long) n).addField("alive", (long) (n - dead - dying))
-                            .addField("dying", (long) dying).addField("dead", (long) dead).addField("revived", 0L)
-                            .addField("dead_by_activation", (long) dead).addField("dead_by_scale", (long) Math.max(0, dead - 2))
-                            .addField("dead_by_both", (long) Math.max(0, dead - 2))
-                            .addField("dead_fraction", dead / (double) n)
-                            .addField("dead_by_activation_fraction", dead / (double) n)
-                            .addField("dead_by_scale_fraction", Math.max(0, dead - 2) / (double) n)
-                            .addField("median_gamma_dominance", collapse ? 0.2 + step / 400.0 : 0.05)
-                            .addField("p90_gamma_dominance", collapse ? 1 + step / 200.0 : 0.1)
-                            .addField("median_beta_dominance", 0.3)
-                            .addField("p90_beta_dominance", 0.6)
-                            .addField("median_weight_dominance", 50.0)
-                            .addField("median_adaptive_decay_ratio", 3.0)
-                            .addField("dead_flops_share", dead / (double) n).addField("dead_params_share", dead / (double) n)
-                            .addField("dead_params", (long) dead * 577).addField("dead_flops", (long) dead * 112_896)
-                            .addField("non_finite_values", 0L).addField("window_samples", Math.min(step * 64, 4096))
-                            .addField("learning_rate", 5e-3).addField("l2", collapse ? 1e-3 : 0.0)
-                            .addField("weight_decay", collapse ? 0.0 : 1e-3).addField("batch_size", 64L);
-                    for (int b = 0; b < 10; b++) {
-                        long count = b == 9 ? dead : b == l + 2 ? n - dead : 0;
-                        p.addField("sel_bin_" + b, count);
+                    Point.Builder p = Point.measurement(InfluxSchema.LAYER_STATS.name()).time(t, TimeUnit.MILLISECONDS)
+                            .tag(Tags.RUN.name(), runId).tag(Tags.LAYER.name(), LAYERS[l])
+                            .tag(Tags.OPTIMIZER.name(), collapse ? "adam" : "adamw")
+                            .addField(Fields.STEP.name(), step).addField(Fields.EPOCH.name(), (long) epoch)
+                            .addField(Fields.LAYER_INDEX.name(), (long) l)
+                            .addField(Fields.FILTER_COUNT.name(), (long) n)
+                            .addField(Fields.ALIVE.name(), (long) (n - dead - dying))
+                            .addField(Fields.DYING.name(), (long) dying).addField(Fields.DEAD.name(), (long) dead)
+                            .addField(Fields.REVIVED.name(), 0L)
+                            .addField(Fields.DEAD_BY_ACTIVATION.name(), (long) dead)
+                            .addField(Fields.DEAD_BY_SCALE.name(), (long) Math.max(0, dead - 2))
+                            .addField(Fields.DEAD_BY_BOTH.name(), (long) Math.max(0, dead - 2))
+                            .addField(Fields.DEAD_FRACTION.name(), dead / (double) n)
+                            .addField(Fields.DEAD_BY_ACTIVATION_FRACTION.name(), dead / (double) n)
+                            .addField(Fields.DEAD_BY_SCALE_FRACTION.name(), Math.max(0, dead - 2) / (double) n)
+                            .addField(Fields.MEDIAN_GAMMA_DOMINANCE.name(), collapse ? 0.2 + step / 400.0 : 0.05)
+                            .addField(Fields.P90_GAMMA_DOMINANCE.name(), collapse ? 1 + step / 200.0 : 0.1)
+                            .addField(Fields.MEDIAN_BETA_DOMINANCE.name(), 0.3)
+                            .addField(Fields.P90_BETA_DOMINANCE.name(), 0.6)
+                            .addField(Fields.MEDIAN_WEIGHT_DOMINANCE.name(), 50.0)
+                            .addField(Fields.MEDIAN_ADAPTIVE_DECAY_RATIO.name(), 3.0)
+                            .addField(Fields.DEAD_FLOPS_SHARE.name(), dead / (double) n)
+                            .addField(Fields.DEAD_PARAMS_SHARE.name(), dead / (double) n)
+                            .addField(Fields.DEAD_PARAMS.name(), (long) dead * 577)
+                            .addField(Fields.DEAD_FLOPS.name(), (long) dead * 112_896)
+                            .addField(Fields.NON_FINITE_VALUES.name(), 0L)
+                            .addField(Fields.WINDOW_SAMPLES.name(), Math.min(step * 64, 4096))
+                            .addField(Fields.LEARNING_RATE.name(), 5e-3).addField(Fields.L2.name(), collapse ? 1e-3 : 0.0)
+                            .addField(Fields.WEIGHT_DECAY.name(), collapse ? 0.0 : 1e-3).addField(Fields.BATCH_SIZE.name(), 64L);
+                    for (int b = 0; b < LayerStat.SELECTIVITY_BINS; b++) {
+                        long count = b == LayerStat.SELECTIVITY_BINS - 1 ? dead : b == l + 2 ? n - dead : 0;
+                        p.addField(Fields.selectivityBin(b).name(), count);
                     }
                     batch.point(p.build());
                     if (step == 1000) {
@@ -70,27 +82,36 @@ final class SyntheticRun {
                             boolean isDead = f < dead;
                             double gamma = isDead ? 5e-4 : (collapse && l == 0 && f == 7) ? 2e-4 : 0.8;
                             double beta = isDead ? -0.2 : (collapse && l == 0 && f == 7) ? 0.25 : 0.05;
-                            batch.point(Point.measurement("filter_stats").time(t, TimeUnit.MILLISECONDS)
-                                    .tag("run", runId).tag("layer", LAYERS[l]).tag("filter", Integer.toString(f))
-                                    .addField("step", step).addField("epoch", (long) epoch)
-                                    .addField("state", isDead ? "DEAD" : "ALIVE").addField("state_code", isDead ? 2L : 0L)
-                                    .addField("state_since_step", isDead ? 500L : 0L)
-                                    .addField("dead_by_activation", isDead ? 1L : 0L)
-                                    .addField("dead_by_scale", isDead || gamma < 1e-3 ? 1L : 0L)
-                                    .addField("activity_rate", isDead ? 0.0 : 0.7).addField("selectivity", isDead ? 1.0 : 0.2)
-                                    .addField("spatial_activity", isDead ? 0.0 : 0.4).addField("mean_response", isDead ? 0.0 : 0.3)
-                                    .addField("window_max_response", isDead ? 0.0 : 2.5).addField("gamma", gamma)
-                                    .addField("beta", beta).addField("weight_norm", 1.1).addField("gamma_dominance", 2.0)
-                                    .addField("beta_dominance", 1.0).addField("weight_dominance", 40.0)
-                                    .addField("adaptive_decay_ratio", 3.0).build());
+                            batch.point(Point.measurement(InfluxSchema.FILTER_STATS.name()).time(t, TimeUnit.MILLISECONDS)
+                                    .tag(Tags.RUN.name(), runId).tag(Tags.LAYER.name(), LAYERS[l])
+                                    .tag(Tags.FILTER.name(), Integer.toString(f))
+                                    .addField(Fields.STEP.name(), step).addField(Fields.EPOCH.name(), (long) epoch)
+                                    .addField(Fields.STATE.name(), isDead ? "DEAD" : "ALIVE")
+                                    .addField(Fields.STATE_CODE.name(), isDead ? 2L : 0L)
+                                    .addField(Fields.STATE_SINCE_STEP.name(), isDead ? 500L : 0L)
+                                    .addField(Fields.DEAD_BY_ACTIVATION.name(), isDead ? 1L : 0L)
+                                    .addField(Fields.DEAD_BY_SCALE.name(), isDead || gamma < 1e-3 ? 1L : 0L)
+                                    .addField(Fields.ACTIVITY_RATE.name(), isDead ? 0.0 : 0.7)
+                                    .addField(Fields.SELECTIVITY.name(), isDead ? 1.0 : 0.2)
+                                    .addField(Fields.SPATIAL_ACTIVITY.name(), isDead ? 0.0 : 0.4)
+                                    .addField(Fields.MEAN_RESPONSE.name(), isDead ? 0.0 : 0.3)
+                                    .addField(Fields.WINDOW_MAX_RESPONSE.name(), isDead ? 0.0 : 2.5)
+                                    .addField(Fields.GAMMA.name(), gamma)
+                                    .addField(Fields.BETA.name(), beta).addField(Fields.WEIGHT_NORM.name(), 1.1)
+                                    .addField(Fields.GAMMA_DOMINANCE.name(), 2.0)
+                                    .addField(Fields.BETA_DOMINANCE.name(), 1.0).addField(Fields.WEIGHT_DOMINANCE.name(), 40.0)
+                                    .addField(Fields.ADAPTIVE_DECAY_RATIO.name(), 3.0).build());
                         }
                     }
                 }
-                batch.point(Point.measurement("run_stats").time(t, TimeUnit.MILLISECONDS).tag("run", runId)
-                        .addField("step", step).addField("filters", (long) totalFilters).addField("alive", (long) (totalFilters - totalDead))
-                        .addField("dying", 0L).addField("dead", (long) totalDead)
-                        .addField("dead_fraction", totalDead / (double) totalFilters)
-                        .addField("dead_by_activation", (long) totalDead).addField("dead_by_scale", 0L).addField("layers", 3L).build());
+                batch.point(Point.measurement(InfluxSchema.RUN_STATS.name()).time(t, TimeUnit.MILLISECONDS)
+                        .tag(Tags.RUN.name(), runId)
+                        .addField(Fields.STEP.name(), step).addField(Fields.FILTERS.name(), (long) totalFilters)
+                        .addField(Fields.ALIVE.name(), (long) (totalFilters - totalDead))
+                        .addField(Fields.DYING.name(), 0L).addField(Fields.DEAD.name(), (long) totalDead)
+                        .addField(Fields.DEAD_FRACTION.name(), totalDead / (double) totalFilters)
+                        .addField(Fields.DEAD_BY_ACTIVATION.name(), (long) totalDead)
+                        .addField(Fields.DEAD_BY_SCALE.name(), 0L).addField(Fields.LAYERS.name(), 3L).build());
                 if (step % 500 == 0) {
                     batch.point(event(runId, "EPOCH_END", step, epoch, t + 1, 2.0 - step / 1000.0, 0.5 + step / 4000.0));
                 }
@@ -107,21 +128,25 @@ final class SyntheticRun {
     }
 
     private static Point event(String run, String type, long step, int epoch, long t, Double loss, Double acc) {
-        Point.Builder p = Point.measurement("run_events").time(t, TimeUnit.MILLISECONDS).tag("run", run).tag("type", type)
-                .addField("step", step).addField("epoch", (long) epoch).addField("message", type.toLowerCase());
+        Point.Builder p = Point.measurement(InfluxSchema.RUN_EVENTS.name()).time(t, TimeUnit.MILLISECONDS)
+                .tag(Tags.RUN.name(), run).tag(Tags.TYPE.name(), type)
+                .addField(Fields.STEP.name(), step).addField(Fields.EPOCH.name(), (long) epoch)
+                .addField(Fields.MESSAGE.name(), type.toLowerCase());
         if (loss != null) {
-            p.addField("loss", loss);
+            p.addField(Fields.LOSS.name(), loss);
         }
         if (acc != null) {
-            p.addField("accuracy", acc);
+            p.addField(Fields.ACCURACY.name(), acc);
         }
         return p.build();
     }
 
     private static Point alert(String run, String rule, String sev, String layer, String id, String status, long step, String summary) {
-        return Point.measurement("alerts").time(T0 + step * 60 + 2, TimeUnit.MILLISECONDS).tag("run", run).tag("rule", rule)
-                .tag("severity", sev).tag("layer", layer).addField("id", id).addField("status", status)
-                .addField("firing", "FIRING".equals(status) ? 1L : 0L).addField("step", step)
-                .addField("summary", summary).addField("description", summary).build();
+        return Point.measurement(InfluxSchema.ALERTS.name()).time(T0 + step * 60 + 2, TimeUnit.MILLISECONDS)
+                .tag(Tags.RUN.name(), run).tag(Tags.RULE.name(), rule)
+                .tag(Tags.SEVERITY.name(), sev).tag(Tags.LAYER.name(), layer).addField(Fields.ID.name(), id)
+                .addField(Fields.STATUS.name(), status)
+                .addField(Fields.FIRING.name(), "FIRING".equals(status) ? 1L : 0L).addField(Fields.STEP.name(), step)
+                .addField(Fields.SUMMARY.name(), summary).addField(Fields.DESCRIPTION.name(), summary).build();
     }
 }

@@ -31,7 +31,7 @@ import io.filterwatch.protocol.influx.InfluxSchema;
  * ({@link InfluxSchema}, snapshot-protocol) does not have ({@link Query#schemaProblems()}).
  *
  * <p>Used by deploy-tests to run each one against a real InfluxDB, and by e2e-tests'
- * {@code PipelineE2ETest}, which fills InfluxDB through the real pipeline, then
+ * {@code PipelineE2EIT}, which fills InfluxDB through the real pipeline, then
  * <pre>{@code
  * var vars = DashboardQueries.Variables.of(runId, layer, from, to);
  * for (DashboardQueries.Query q : DashboardQueries.all()) {

@@ -20,7 +20,7 @@ import io.filterwatch.testing.LocalInfluxDb;
  * first.
  */
 final class PipelineStack implements AutoCloseable {
-    final Path root = Path.of(System.getProperty("fw.root", "..")).toAbsolutePath().normalize();
+    final Path root = Path.of(System.getProperty("filterwatch.repo.root", "..")).toAbsolutePath().normalize();
     final Path out;
     final EmbeddedKafka kafka;
     final LocalInfluxDb influxd;
@@ -46,8 +46,8 @@ final class PipelineStack implements AutoCloseable {
         influxd.createDatabase(InfluxSchema.DEFAULT_DATABASE);
         influx = new InfluxQueries(influxd.url(), InfluxSchema.DEFAULT_DATABASE, null, null);
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap(), "INFLUXDB_URL", influxd.url());
-        int probePort = PipelineE2ETest.freePort();
-        int aggPort = PipelineE2ETest.freePort();
+        int probePort = PipelineE2EIT.freePort();
+        int aggPort = PipelineE2EIT.freePort();
         probeUrl = "http://127.0.0.1:" + probePort;
         api = "http://127.0.0.1:" + aggPort;
         List<String> probeJvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

@@ -40,6 +40,7 @@ import io.filterwatch.protocol.RunEvent;
 import io.filterwatch.protocol.RunTopology;
 import io.filterwatch.protocol.SnapshotCodec;
 import io.filterwatch.protocol.Topics;
+import io.filterwatch.protocol.influx.InfluxSchema;
 
 /**
  * A fleet of synthetic ResNet-50 runs published to Kafka as trainers would publish them, with the pipeline's
@@ -391,11 +392,10 @@ public final class FleetLoad {
     static long points(InfluxQueries influx, String prefix, long sinceMillis) {
         String runs = "/^" + prefix.replaceAll("[^A-Za-z0-9_-]", ".") + "-/";
         long total = 0;
-        for (String[] m : new String[][] {{"filter_stats", "step"}, {"layer_stats", "step"}, {"run_stats", "step"},
-                {"run_events", "step"}, {"alerts", "step"}}) {
+        for (InfluxSchema.Measurement m : InfluxSchema.MEASUREMENTS) { // every one has a step field
             try {
-                for (InfluxQueries.Row row : influx.query("SELECT count(" + m[1] + ") FROM " + m[0] + " WHERE time >= "
-                        + (sinceMillis - 1000) + "ms AND run =~ " + runs)) {
+                for (InfluxQueries.Row row : influx.query("SELECT count(" + InfluxSchema.Fields.STEP.name() + ") FROM " + m.name()
+                        + " WHERE time >= " + (sinceMillis - 1000) + "ms AND " + InfluxSchema.Tags.RUN.name() + " =~ " + runs)) {
                     total += row.lng("count");
                 }
             } catch (RuntimeException e) {

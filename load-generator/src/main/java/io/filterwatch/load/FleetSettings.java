@@ -2,6 +2,8 @@ package io.filterwatch.load;
 
 import java.time.Duration;
 
+import io.filterwatch.protocol.influx.InfluxSchema;
+
 /**
  * What a fleet load run does: R runs of W workers publishing ResNet-50 snapshots every S steps of t seconds
  * (divided by {@code compress}), for {@code duration} and/or up to {@code maxSteps} steps per run.
@@ -99,7 +101,7 @@ public record FleetSettings(int runs, int workers, int snapshotInterval, double 
     /** Defaults: one real-paced ResNet-50 run of 8 workers for 5 minutes on the dev services. */
     public static FleetSettings defaults() {
         return new FleetSettings(1, 8, 100, 0.3, 1.0, Duration.ofMinutes(5), 0, 0.2, 0, 0, 128, 32, 42, "fleet",
-                "127.0.0.1:9092", "zstd", "http://127.0.0.1:8086", "filterwatch", "filterwatch-probe",
+                "127.0.0.1:9092", "zstd", "http://127.0.0.1:8086", InfluxSchema.DEFAULT_DATABASE, "filterwatch-probe",
                 "filterwatch-aggregator", Duration.ofMinutes(3), Duration.ofMillis(250));
     }
 
@@ -125,5 +127,12 @@ public record FleetSettings(int runs, int workers, int snapshotInterval, double 
         return new FleetSettings(runs, workers, snapshotInterval, stepSeconds, compress, duration, maxSteps, dyingShare,
                 length, start, sampleSize, batchPerWorker, seed, runPrefix, bootstrap, compression, influxUrl, database,
                 probeGroup, aggregatorGroup, drainTimeout, pollInterval);
+    }
+
+    /** How long to wait after the last round for its points in InfluxDB and both lags at 0 (zero: not at all). */
+    public FleetSettings withDrain(Duration d) {
+        return new FleetSettings(runs, workers, snapshotInterval, stepSeconds, compress, duration, maxSteps, dyingShare,
+                runLength, startStep, sampleSize, batchPerWorker, seed, runPrefix, bootstrap, compression, influxUrl, database,
+                probeGroup, aggregatorGroup, d, pollInterval);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import io.filterwatch.protocol.influx.InfluxSchema;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +55,7 @@ public final class LoadMain implements Callable<Integer> {
     String compression;
     @Option(names = "--influx-url", defaultValue = "${env:FW_INFLUX_URL:-http://127.0.0.1:8086}", description = "InfluxDB the aggregator writes to (default ${DEFAULT-VALUE}).")
     String influxUrl;
-    @Option(names = "--database", defaultValue = "filterwatch", description = "Its database (default ${DEFAULT-VALUE}).")
+    @Option(names = "--database", defaultValue = InfluxSchema.DEFAULT_DATABASE, description = "Its database (default ${DEFAULT-VALUE}).")
     String database;
     @Option(names = "--probe-group", defaultValue = "filterwatch-probe", description = "The probe's consumer group, for the lag at the end (default ${DEFAULT-VALUE}).")
     String probeGroup;

@@ -11,7 +11,7 @@ import io.filterwatch.protocol.RunTopology;
  * {@code ModelTopology} (stem 7x7/2 + 3x3/2 max pool; per bottleneck block conv1 1x1, conv2 3x3 with the block's
  * stride, conv3 1x1 to 4 x width without ReLU, then the projection {@code downsample} where the block has one;
  * padding kernel / 2). 53 layers, 26,560 filters (64 + 1,408 + 3,584 + 10,240 + 11,264 per stage),
- * {@code ResNet50Test}.
+ * {@code ResNet50Test}; {@code ResNet50MatchesTrainerTest} checks it equals the trainer's own {@code ModelTopology}.
  */
 public final class ResNet50 {
 

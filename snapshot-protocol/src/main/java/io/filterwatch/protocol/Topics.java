@@ -1,6 +1,9 @@
 package io.filterwatch.protocol;
 
-/** Kafka topic names shared by every service; the only place they are spelled out. */
+/**
+ * Kafka topic names as every service's code reads them. Their settings live in {@code kafka-topics.txt} at the
+ * repository root, which k8s, compose and dev/kafka follow; deploy-tests checks that its names are these.
+ */
 public final class Topics {
     /** Binary {@link LayerSnapshot}s, trainer to probe, key {@code <runId>/<layer>}. */
     public static final String SNAPSHOTS = "filterwatch.snapshots";

@@ -2,6 +2,7 @@ package io.filterwatch.testing;
 
 import java.util.Map;
 
+import io.filterwatch.protocol.influx.InfluxSchema;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -14,7 +15,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * with {@link #current()} and call {@code stopServer()} / {@code restartServer()} on it.
  */
 public class InfluxDbResource implements QuarkusTestResourceLifecycleManager {
-    public static final String DATABASE = "filterwatch";
+    public static final String DATABASE = InfluxSchema.DEFAULT_DATABASE;
     public static final String URL_PROPERTY = "influxdb.url";
     public static final String DATABASE_PROPERTY = "influxdb.database";
 

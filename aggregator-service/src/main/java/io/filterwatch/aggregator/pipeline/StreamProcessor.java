@@ -58,6 +58,27 @@ public final class StreamProcessor {
         return b.alerts;
     }
 
+    /** What the live pipeline does with one record or tick, offline: the alerts it raised and the line-protocol points it would write. */
+    public record Offline(List<Alert> alerts, List<String> points) {
+    }
+
+    /**
+     * Offline, as {@link #evaluate}, with the points InfluxDB would receive for the record (the
+     * console's study builds its report from them, the same rows the report reads from InfluxDB).
+     */
+    public Offline evaluateWithPoints(Object record) {
+        Batch b = new Batch();
+        process(record, true, b);
+        return new Offline(b.alerts, b.allPoints());
+    }
+
+    /** Offline: the alert clock at {@code nowMillis}, with the points of the alerts it raised. */
+    public Offline evaluateTickWithPoints(long nowMillis) {
+        Batch b = new Batch();
+        tick(nowMillis, b);
+        return new Offline(b.alerts, b.allPoints());
+    }
+
     void process(Object record, boolean live, Batch out) {
         if (record instanceof LayerStat s) {
             onLayerStat(s, live, out);

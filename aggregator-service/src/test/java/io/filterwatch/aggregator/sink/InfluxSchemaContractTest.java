@@ -18,6 +18,7 @@ import io.filterwatch.protocol.FilterState;
 import io.filterwatch.protocol.LayerStat;
 import io.filterwatch.protocol.RunEvent;
 import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.LinePoint;
 import io.filterwatch.protocol.influx.InfluxSchema.Field;
 import io.filterwatch.protocol.influx.InfluxSchema.FieldType;
 import io.filterwatch.protocol.influx.InfluxSchema.Measurement;
@@ -65,7 +66,7 @@ class InfluxSchemaContractTest {
         Alert runLevel = new Alert("a-2", "run-1", "run-silent", Alert.Severity.CRITICAL, Alert.Status.RESOLVED, null, 300, T,
                 null, null, Map.of());
         check(InfluxSchema.ALERTS, PointMapper.alert(runLevel), false);
-        assertThat(parse(PointMapper.alert(runLevel)).tags()).containsEntry(InfluxSchema.Tags.LAYER.name(), InfluxSchema.NO_LAYER);
+        assertThat(LinePoint.parse(PointMapper.alert(runLevel)).tags()).containsEntry(InfluxSchema.Tags.LAYER.name(), InfluxSchema.NO_LAYER);
     }
 
     @Test
@@ -120,7 +121,7 @@ class InfluxSchemaContractTest {
     }
 
     private static List<String> problems(Measurement m, String line, boolean everyField) {
-        Point p = parse(line);
+        LinePoint p = LinePoint.parse(line);
         List<String> out = new ArrayList<>();
         if (!p.measurement().equals(m.name())) {
             out.add("measurement " + p.measurement() + ", expected " + m.name());
@@ -131,7 +132,7 @@ class InfluxSchemaContractTest {
             }
         }
         m.tags().stream().filter(t -> !p.tags().containsKey(t.name())).forEach(t -> out.add("tag " + t.name() + " is missing"));
-        p.fields().forEach((name, type) -> m.field(name).ifPresentOrElse(
+        fieldTypes(p).forEach((name, type) -> m.field(name).ifPresentOrElse(
                 f -> {
                     if (f.type() != type) {
                         out.add("field " + name + " is " + type + ", the contract says " + f.type());
@@ -146,68 +147,11 @@ class InfluxSchemaContractTest {
         return out;
     }
 
-    private record Point(String measurement, Map<String, String> tags, Map<String, FieldType> fields) {
-    }
-
-    /** A line-protocol parser for one point: escapes as the InfluxDB 1.x reference defines them. */
-    static Point parse(String line) {
-        int[] at = {0};
-        String measurement = token(line, at, new char[] {',', ' '});
-        Map<String, String> tags = new LinkedHashMap<>();
-        while (line.charAt(at[0]) == ',') {
-            at[0]++;
-            String key = token(line, at, new char[] {'='});
-            at[0]++;
-            tags.put(key, token(line, at, new char[] {',', ' '}));
-        }
-        Map<String, FieldType> fields = new LinkedHashMap<>();
-        do {
-            at[0]++; // the space before the fields, or the comma between two
-            String key = token(line, at, new char[] {'='});
-            at[0]++;
-            fields.put(key, value(line, at));
-        } while (line.charAt(at[0]) == ',');
-        assertThat(line.substring(at[0] + 1)).as("timestamp of " + line).matches("\\d+");
-        return new Point(measurement, tags, fields);
-    }
-
-    private static String token(String line, int[] at, char[] stops) {
-        StringBuilder b = new StringBuilder();
-        while (at[0] < line.length()) {
-            char c = line.charAt(at[0]);
-            if (c == '\\' && at[0] + 1 < line.length()) {
-                b.append(line.charAt(at[0] + 1));
-                at[0] += 2;
-                continue;
-            }
-            for (char s : stops) {
-                if (c == s) {
-                    return b.toString();
-                }
-            }
-            b.append(c);
-            at[0]++;
-        }
-        return b.toString();
-    }
-
-    private static FieldType value(String line, int[] at) {
-        if (line.charAt(at[0]) == '"') {
-            at[0]++;
-            while (line.charAt(at[0]) != '"') {
-                at[0] += line.charAt(at[0]) == '\\' ? 2 : 1;
-            }
-            at[0]++;
-            return FieldType.STRING;
-        }
-        String v = token(line, at, new char[] {',', ' '});
-        if (v.matches("-?\\d+i")) {
-            return FieldType.INTEGER;
-        }
-        if (v.matches("(?i)t|true|f|false")) {
-            return FieldType.BOOLEAN;
-        }
-        Double.parseDouble(v); // anything else must be a float
-        return FieldType.FLOAT;
+    /** The field types of a written point, as the contract names them. */
+    private static Map<String, FieldType> fieldTypes(LinePoint p) {
+        Map<String, FieldType> types = new LinkedHashMap<>();
+        p.fields().forEach((name, v) -> types.put(name, v instanceof String ? FieldType.STRING
+                : v instanceof Long ? FieldType.INTEGER : v instanceof Boolean ? FieldType.BOOLEAN : FieldType.FLOAT));
+        return types;
     }
 }

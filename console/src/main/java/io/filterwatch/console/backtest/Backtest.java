@@ -51,6 +51,7 @@ public final class Backtest {
     private long lastTime = Long.MIN_VALUE;
     private long offset;
     private Consumer<LayerStat> layerListener = ls -> { };
+    private Consumer<String> pointListener;
 
     public Backtest(ProbeSettings probeSettings, AlertSettings alertSettings) {
         this.probe = new SnapshotProcessor(probeSettings, new OutputRecords(ProbeTopics.standard()), probeCounters);
@@ -60,6 +61,15 @@ public final class Backtest {
     /** Sees every layer summary the probe produced (the command's --layers). */
     public Backtest onLayerStats(Consumer<LayerStat> listener) {
         this.layerListener = listener;
+        return this;
+    }
+
+    /**
+     * Sees every line-protocol point the aggregator would write to InfluxDB (layer, filter and run
+     * statistics, run events, alerts): what the study's report is built from.
+     */
+    public Backtest onPoints(Consumer<String> listener) {
+        this.pointListener = listener;
         return this;
     }
 
@@ -94,7 +104,11 @@ public final class Backtest {
     public void tick(long nowMillis) {
         if (nowMillis > lastTime) {
             lastTime = nowMillis;
-            record(aggregator.evaluateTick(nowMillis));
+            if (pointListener == null) {
+                record(aggregator.evaluateTick(nowMillis));
+            } else {
+                record(aggregator.evaluateTickWithPoints(nowMillis));
+            }
         }
     }
 
@@ -111,7 +125,16 @@ public final class Backtest {
         } else if (record instanceof RunEvent ev) {
             run(ev.runId()).onEvent(ev);
         }
-        record(aggregator.evaluate(record));
+        if (pointListener == null) {
+            record(aggregator.evaluate(record));
+        } else {
+            record(aggregator.evaluateWithPoints(record));
+        }
+    }
+
+    private void record(StreamProcessor.Offline out) {
+        out.points().forEach(pointListener);
+        record(out.alerts());
     }
 
     private void record(List<Alert> alerts) {

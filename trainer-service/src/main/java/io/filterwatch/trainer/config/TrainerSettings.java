@@ -10,7 +10,8 @@ public interface TrainerSettings {
 
     /**
      * {@code server}: REST-driven; {@code job}: train the run of {@code filterwatch.run.*} and exit;
-     * {@code describe}: train nothing, print what that run would capture (layers, sizes) and exit.
+     * {@code describe}: train nothing, print what that run would capture (layers, sizes) and exit;
+     * {@code evaluate}: score the run's latest checkpoint on the data set's test split, print one JSON line and exit.
      */
     @WithDefault("server")
     Mode mode();
@@ -42,5 +43,5 @@ public interface TrainerSettings {
     @WithDefault("60s")
     Duration flushTimeout();
 
-    enum Mode { SERVER, JOB, DESCRIBE }
+    enum Mode { SERVER, JOB, DESCRIBE, EVALUATE }
 }

@@ -29,6 +29,15 @@ public final class Cifar {
                 files.add(folder.resolve("data_batch_" + i + ".bin"));
             }
         }
+        return read(folder, files, cifar100);
+    }
+
+    /** The test split: CIFAR-10 {@code test_batch.bin}, CIFAR-100 {@code test.bin} (10,000 records each). */
+    public static TrainingData loadTest(Path folder, boolean cifar100) {
+        return read(folder, List.of(folder.resolve(cifar100 ? "test.bin" : "test_batch.bin")), cifar100);
+    }
+
+    private static TrainingData read(Path folder, List<Path> files, boolean cifar100) {
         String name = cifar100 ? "CIFAR-100" : "CIFAR-10";
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {

@@ -44,7 +44,7 @@ public final class Datasets {
         };
     }
 
-    private static Path required(DatasetKind kind, String path) {
+    static Path required(DatasetKind kind, String path) {
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("dataset " + kind + " needs data-path (a local folder)");
         }

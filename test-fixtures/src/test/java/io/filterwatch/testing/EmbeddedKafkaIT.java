@@ -12,7 +12,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.Test;
 
 /** The fixture itself: loopback listeners, topic creation, Quarkus resource contract, clean stop. */
-class EmbeddedKafkaTest {
+class EmbeddedKafkaIT {
 
     @Test
     void listensOnLoopbackCreatesTopicsAndCleansUp() throws Exception {

@@ -58,7 +58,7 @@ import io.filterwatch.trainer.model.Networks;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PipelineE2ETest {
+class PipelineE2EIT {
 
     // --- the runs (override with -Dfw.e2e.*) ---
     static final long STEPS = Long.getLong("fw.e2e.steps", 800);

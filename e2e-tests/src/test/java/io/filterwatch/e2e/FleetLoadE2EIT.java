@@ -1,6 +1,6 @@
 package io.filterwatch.e2e;
 
-import static io.filterwatch.e2e.PipelineE2ETest.log;
+import static io.filterwatch.e2e.PipelineE2EIT.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ import io.filterwatch.load.FleetSettings;
  * generous bound on the p99 snapshot-to-InfluxDB latency (the CI machine is shared and slow).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FleetLoadE2ETest {
+class FleetLoadE2EIT {
     static final int RUNS = 2;
     static final int WORKERS = 2;
     static final Duration P99_BOUND = Duration.ofSeconds(Long.getLong("fw.e2e.fleet.p99-bound-s", 90));

@@ -36,7 +36,7 @@ import io.filterwatch.testing.LocalInfluxDb;
  * the real aggregator instead; this one pins down the queries themselves.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardQueriesInfluxDbTest {
+class DashboardQueriesInfluxDbIT {
     static final String RUN = "resnet-test.run/1";   // '.' and '/' exercise the regex escaping
     static final String OTHER_RUN = "sgd-baseline";
     static final String LAYER = "stage2.block1.conv2";

@@ -37,7 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(InfluxDbResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RunResourceTest {
+class RunResourceIT {
     private static final String RUN = "api-run";
     private static boolean sent;
     /**

@@ -35,7 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The application as deployed: config, the loop on its thread, the real broker, the status endpoint. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-class ProbeServiceTest {
+class ProbeServiceIT {
 
     @Test
     void snapshotsInLayerStatsOutAndStatusReportsThem() {

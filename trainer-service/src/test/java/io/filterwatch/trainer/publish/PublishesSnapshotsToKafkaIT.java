@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** A short run through REST against a real broker: exactly the expected snapshots, decodable. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
-class PublishesSnapshotsToKafkaTest {
+class PublishesSnapshotsToKafkaIT {
 
     @Inject
     RunManager runs;

@@ -1,7 +1,7 @@
 package io.filterwatch.e2e;
 
-import static io.filterwatch.e2e.PipelineE2ETest.log;
-import static io.filterwatch.e2e.PipelineE2ETest.secondsSince;
+import static io.filterwatch.e2e.PipelineE2EIT.log;
+import static io.filterwatch.e2e.PipelineE2EIT.secondsSince;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -47,7 +47,7 @@ import io.filterwatch.testing.EmbeddedKafka;
  * warnings during the outage, not one per reconnect attempt.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrokerRestartE2ETest {
+class BrokerRestartE2EIT {
     static final long STEPS = Long.getLong("fw.e2e.restart.steps", 3000);
     static final int INTERVAL = 50;
     static final int LAYERS = 5;

@@ -1,6 +1,7 @@
 package io.filterwatch.console;
 
 import io.filterwatch.protocol.AlertRule;
+import io.filterwatch.protocol.influx.InfluxSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.filterwatch.testing.LocalInfluxDb;
 
 /** The report and the live view, rendered from a real influxd filled with synthetic points in the aggregator's schema. */
-class ConsoleTest {
+class ConsoleIT {
 
     static LocalInfluxDb influxd;
     static InfluxQueries influx;
@@ -32,10 +33,10 @@ class ConsoleTest {
     @BeforeAll
     static void fill() {
         influxd = LocalInfluxDb.start();
-        influxd.createDatabase("filterwatch");
+        influxd.createDatabase(InfluxSchema.DEFAULT_DATABASE);
         SyntheticRun.write(influxd.url(), "adam-l2", true);
         SyntheticRun.write(influxd.url(), "adamw", false);
-        influx = new InfluxQueries(influxd.url(), "filterwatch", null, null);
+        influx = new InfluxQueries(influxd.url(), InfluxSchema.DEFAULT_DATABASE, null, null);
     }
 
     @AfterAll

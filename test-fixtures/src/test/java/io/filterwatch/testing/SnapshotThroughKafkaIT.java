@@ -36,7 +36,7 @@ import io.filterwatch.protocol.TrainingContext;
  * 127.0.0.1) on the real topic and is decoded on the other side.
  */
 @WithKafka(partitions = 3, topics = Topics.SNAPSHOTS)
-class SnapshotThroughKafkaTest {
+class SnapshotThroughKafkaIT {
 
     @Test
     void snapshotSurvivesTheBroker(EmbeddedKafka kafka) throws Exception {

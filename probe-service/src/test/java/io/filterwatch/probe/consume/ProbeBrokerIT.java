@@ -24,7 +24,7 @@ import io.filterwatch.protocol.LayerStat;
  * The probe against a real broker (in-process Kafka 4.1, KRaft): exact outputs, dead letters,
  * two members, a restart. Each test has its own topics and consumer group on the shared broker.
  */
-class ProbeBrokerTest {
+class ProbeBrokerIT {
     /**
      * Window of two snapshots (2 x 640 samples), an epoch of as many training samples (each
      * snapshot covers 10 steps of batch 64, all captured), K = 2, refresh every 4.

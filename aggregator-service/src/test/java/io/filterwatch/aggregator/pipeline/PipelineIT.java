@@ -46,7 +46,7 @@ import io.filterwatch.testing.LocalInfluxDb;
  * run ids; the topics are shared, so every assertion filters by run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PipelineIntegrationTest {
+class PipelineIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] LAYERS = {"conv1", "conv2", "conv3"};
     private static final int[] FILTERS = {32, 64, 128};

@@ -27,7 +27,7 @@ import io.filterwatch.testing.WithKafka;
 
 /** `record` takes one run's records off a real broker (not the other run's), and `backtest` replays the file. */
 @WithKafka(partitions = 2, topics = {Topics.SNAPSHOTS, Topics.RUNS})
-class RecordAndBacktestTest {
+class RecordAndBacktestIT {
 
     @Test
     void recordsOneRunAndReplaysItOffline(EmbeddedKafka kafka, @TempDir Path dir) throws Exception {

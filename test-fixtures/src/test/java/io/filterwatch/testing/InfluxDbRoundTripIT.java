@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * Done-when of issue 2: a point written to a real InfluxDB (an influxd process on loopback) with
  * influxdb-java is read back by an InfluxQL query; plus the outage controls the aggregator relies on.
  */
-class InfluxDbRoundTripTest {
+class InfluxDbRoundTripIT {
     private static LocalInfluxDb influx;
 
     @BeforeAll

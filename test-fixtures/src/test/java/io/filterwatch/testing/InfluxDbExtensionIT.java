@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** The JUnit extension: one server for the class, databases created, the same instance in every test. */
 @WithInfluxDb(databases = {"filterwatch", "other"})
-class InfluxDbExtensionTest {
+class InfluxDbExtensionIT {
     private static LocalInfluxDb seen;
 
     @Test

@@ -29,7 +29,7 @@ import io.filterwatch.testing.EmbeddedKafka;
  * checked against it in KustomizeOverlaysTest), and the cluster, compose and the dev broker run
  * one Kafka version.
  */
-class TopicSettingsTest {
+class TopicSettingsIT {
     final Path root = RepoFiles.root();
 
     @Test
