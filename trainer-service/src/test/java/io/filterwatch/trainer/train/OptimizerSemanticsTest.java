@@ -10,13 +10,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.filterwatch.trainer.TestEngines;
 import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.model.EngineOps;
 import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One update of every optimizer the trainer builds, and of DJL's own Adam and AdamW, on each
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Also pins what each engine leaves in the parameter's gradient: PyTorch's backward accumulates,
  * so every update must zero it there.
  */
+@TestEngines.PerEngine
 class OptimizerSemanticsTest {
 
     private static final float LR = 0.1f;
@@ -46,7 +48,7 @@ class OptimizerSemanticsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EngineKind.class)
+    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
     void adamsL2IsCoupledAndAdamWsDecayIsDecoupled(EngineKind engine) {
         // Adam + l2: the decay joins the gradient before normalisation; the step is ~lr * sign(g + l2 w).
         DoubleBinaryOperator coupled = (w, g) -> w - adamStep(g + DECAY * w);
@@ -62,7 +64,7 @@ class OptimizerSemanticsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EngineKind.class)
+    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
     void theTrainersOptimizersAddL2ToTheGradient(EngineKind engine) {
         assertOneUpdate(engine, create(OptimizerKind.SGD, engine), (w, g) -> w - LR * (g + DECAY * w));
         // AdaGrad, first step: h = g'^2, w -= lr g' / (|g'| + eps).
