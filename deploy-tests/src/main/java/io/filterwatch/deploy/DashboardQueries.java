@@ -55,10 +55,18 @@ public final class DashboardQueries {
      * @param source file relative to the repository root, e.g. {@code grafana/dashboards/fleet.json}
      * @param name   panel title + refId, variable name, annotation name, or alert rule uid + refId
      * @param raw    the query text as stored, with Grafana's variables
+     * @param maxDataPoints the panel's {@code maxDataPoints}, null when it has none (Grafana then uses
+     *               the panel's width in pixels: {@link Variables#interval()} stands for it)
+     * @param minInterval the panel's {@code interval} (Grafana's "min interval"), null when none
      */
-    public record Query(Kind kind, String source, String name, String raw) {
+    public record Query(Kind kind, String source, String name, String raw, Integer maxDataPoints, Duration minInterval) {
+        public Query(Kind kind, String source, String name, String raw) {
+            this(kind, source, name, raw, null, null);
+        }
+
+        /** As Grafana sends it for this panel: its own {@code $__interval} when it sets maxDataPoints or a min interval. */
         public String substituted(Variables vars) {
-            return substitute(raw, vars);
+            return substitute(raw, vars.forPanel(maxDataPoints, minInterval));
         }
 
         public boolean usesRun() {
@@ -135,11 +143,48 @@ public final class DashboardQueries {
             Objects.requireNonNull(interval, "interval");
         }
 
+        /**
+         * The interval Grafana gives a panel: range / maxDataPoints rounded to a "nice" value
+         * ({@link #roundInterval}), not below the panel's min interval; this one when the panel sets neither.
+         */
+        public Variables forPanel(Integer maxDataPoints, Duration minInterval) {
+            if (maxDataPoints == null && minInterval == null) {
+                return this;
+            }
+            long ms = maxDataPoints == null ? interval.toMillis()
+                    : roundInterval(Duration.between(from, to).toMillis() / Math.max(1, maxDataPoints));
+            if (minInterval != null) {
+                ms = Math.max(ms, minInterval.toMillis());
+            }
+            return new Variables(run, layer, from, to, Duration.ofMillis(ms));
+        }
+
         /** Interval as Grafana would pick for ~1000 points over the range, at least 1 s. */
         public static Variables of(String run, String layer, Instant from, Instant to) {
             long ms = Math.max(1000L, Duration.between(from, to).toMillis() / 1000L);
             return new Variables(run, layer, from, to, Duration.ofMillis(ms));
         }
+    }
+
+    /**
+     * Grafana's rounding of an interval in ms to a nice value (its rangeutil {@code roundInterval}): the
+     * upper bound of each band and the value it rounds to.
+     */
+    private static final long[][] ROUND = {
+            {10, 1}, {15, 10}, {35, 20}, {75, 50}, {150, 100}, {350, 200}, {750, 500}, {1_500, 1_000},
+            {3_500, 2_000}, {7_500, 5_000}, {12_500, 10_000}, {17_500, 15_000}, {25_000, 20_000},
+            {45_000, 30_000}, {90_000, 60_000}, {210_000, 120_000}, {450_000, 300_000}, {750_000, 600_000},
+            {1_050_000, 900_000}, {1_500_000, 1_200_000}, {2_700_000, 1_800_000}, {5_400_000, 3_600_000},
+            {9_000_000, 7_200_000}, {16_200_000, 10_800_000}, {24_300_000, 21_600_000}, {64_800_000, 43_200_000},
+            {129_600_000, 86_400_000}};
+
+    static long roundInterval(long ms) {
+        for (long[] band : ROUND) {
+            if (ms <= band[0]) {
+                return band[1];
+            }
+        }
+        return 604_800_000L; // a week
     }
 
     private static final Pattern RUN_REF = Pattern.compile("\\$(\\{run\\}|run(?![A-Za-z0-9_]))");
@@ -232,7 +277,10 @@ public final class DashboardQueries {
             for (JsonNode t : panel.path("targets")) {
                 String q = t.path("query").asText("");
                 if (!q.isBlank()) {
-                    out.add(new Query(Kind.PANEL, source, title + " [" + t.path("refId").asText("?") + "]", q));
+                    Integer maxDataPoints = panel.hasNonNull("maxDataPoints") ? panel.get("maxDataPoints").asInt() : null;
+                    Duration minInterval = panel.hasNonNull("interval") ? grafanaDuration(panel.get("interval").asText()) : null;
+                    out.add(new Query(Kind.PANEL, source, title + " [" + t.path("refId").asText("?") + "]", q,
+                            maxDataPoints, minInterval));
                 }
             }
         }
@@ -329,6 +377,22 @@ public final class DashboardQueries {
 
     static String timeFilter(Variables v) {
         return "time >= " + v.from().toEpochMilli() + "ms and time <= " + v.to().toEpochMilli() + "ms";
+    }
+
+    /** A Grafana duration such as {@code 30s}, {@code 5m}, {@code 1h} (the {@code >} prefix of a min interval ignored). */
+    static Duration grafanaDuration(String text) {
+        Matcher m = Pattern.compile("^>?(\\d+)(ms|s|m|h|d)$").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a Grafana interval: " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     static String duration(Duration d) {

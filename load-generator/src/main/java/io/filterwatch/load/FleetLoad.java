@@ -151,7 +151,7 @@ public final class FleetLoad {
             return new FleetReport(s.runs(), s.workers(), seconds, publisher.records.get(), publisher.valueBytes.get(), wire,
                     latency.publishedRounds(), latency.completeRounds(), latency.quantile(0.5), latency.quantile(0.99),
                     latency.max(), points, probeLagAtEnd, aggLagAtEnd, drained, probeLag, aggLag, deadLetters, publisher.cpuNanos.get() / 1e9,
-                    publisher.sendNanos.get() / 1e9, publisher.late.get());
+                    publisher.sendNanos.get() / 1e9, publisher.late.get(), latency.steadyLatency());
         }
     }
 

@@ -26,12 +26,25 @@ import java.util.Locale;
  * @param generatorCpuSeconds CPU time of the generator's publishing threads (values, encode, compression)
  * @param sendSeconds       wall time of those threads inside {@code send} (the producer's compression, buffer waits)
  * @param roundsLate        rounds that started more than one round interval behind their schedule
+ * @param steady            the latency of the rounds after each run's first (the steady state)
  */
 public record FleetReport(int runs, int workers, double seconds, long records, long valueBytes, long wireBytes,
                           long roundsPublished, long roundsComplete, double p50, double p99, double maxLatency,
                           long pointsWritten, long probeLagAtEnd, long aggregatorLagAtEnd, double drainSeconds,
                           long probeLag, long aggregatorLag, long deadLetters,
-                          double generatorCpuSeconds, double sendSeconds, long roundsLate) {
+                          double generatorCpuSeconds, double sendSeconds, long roundsLate, SteadyLatency steady) {
+
+    /**
+     * Latency of the rounds after each run's first, seconds.
+     *
+     * @param rounds     how many
+     * @param earlyP50   median of the earlier half (by publication time)
+     * @param lateP50    median of the later half: well above earlyP50 means the pipeline fell behind
+     * @param lateP99    99th percentile of the later half: the steady state once the runs' first rounds are absorbed
+     */
+    public record SteadyLatency(int rounds, double p50, double p99, double max, double earlyP50, double lateP50,
+                                double lateP99) {
+    }
 
     public double recordsPerSecond() {
         return seconds <= 0 ? 0 : records / seconds;
@@ -47,10 +60,12 @@ public record FleetReport(int runs, int workers, double seconds, long records, l
                 "fleet-load summary: runs %d, workers %d, records/s %.1f, MB/s into Kafka %.2f (%.2f per run, %.2f before compression), "
                         + "snapshot-to-InfluxDB latency p50 %.2f s p99 %.2f s (max %.2f s; rounds %d/%d complete), "
                         + "points written %d, consumer lag at end of publishing probe %d aggregator %d, after %.0f s of drain probe %d aggregator %d, "
-                        + "dead letters %d",
+                        + "dead letters %d; after each run's first round: latency p50 %.2f s p99 %.2f s (max %.2f s; %d rounds), "
+                        + "p50 earlier half %.2f s, later half %.2f s (p99 %.2f s)",
                 runs, workers, recordsPerSecond(), megabytesPerSecond(), megabytesPerSecond() / runs,
                 seconds <= 0 ? 0 : valueBytes / seconds / 1e6, p50, p99, maxLatency, roundsComplete, roundsPublished,
-                pointsWritten, probeLagAtEnd, aggregatorLagAtEnd, drainSeconds, probeLag, aggregatorLag, deadLetters);
+                pointsWritten, probeLagAtEnd, aggregatorLagAtEnd, drainSeconds, probeLag, aggregatorLag, deadLetters,
+                steady.p50(), steady.p99(), steady.max(), steady.rounds(), steady.earlyP50(), steady.lateP50(), steady.lateP99());
     }
 
     /** The generator's own cost, printed before the summary. */

@@ -26,6 +26,10 @@ final class LatencyTracker {
     /** run id -> wall clock millis of the round -> nanoTime it was published. */
     private final Map<String, ConcurrentSkipListMap<Long, Long>> pending = new ConcurrentHashMap<>();
     private final List<Double> latencies = new ArrayList<>();
+    /** Rounds after their run's first, in order of publication: the steady state (the first is a full refresh). */
+    private final List<double[]> steady = new ArrayList<>();
+    /** run id -> wall clock millis of its first round. */
+    private final Map<String, Long> firstRound = new ConcurrentHashMap<>();
     private long published;
 
     LatencyTracker(InfluxQueries influx, String runPrefix, int layers) {
@@ -35,6 +39,7 @@ final class LatencyTracker {
     }
 
     void published(String runId, long wallClockMillis, long nanoTime) {
+        firstRound.putIfAbsent(runId, wallClockMillis);
         pending.computeIfAbsent(runId, k -> new ConcurrentSkipListMap<>()).put(wallClockMillis, nanoTime);
         synchronized (this) {
             published++;
@@ -69,8 +74,12 @@ final class LatencyTracker {
             while (it.hasNext()) {
                 Map.Entry<Long, Long> round = it.next();
                 if (byTime.getOrDefault(round.getKey(), 0) >= layers) {
+                    double seconds = (now - round.getValue()) / 1e9;
                     synchronized (this) {
-                        latencies.add((now - round.getValue()) / 1e9);
+                        latencies.add(seconds);
+                        if (round.getKey() != firstRound.get(e.getKey()).longValue()) {
+                            steady.add(new double[] {round.getValue(), seconds});
+                        }
                     }
                     it.remove();
                 }
@@ -88,10 +97,30 @@ final class LatencyTracker {
 
     /** The q-quantile (0..1) of the latencies in seconds, nearest rank; NaN without any. */
     synchronized double quantile(double q) {
-        if (latencies.isEmpty()) {
+        return quantile(latencies, q);
+    }
+
+    /**
+     * The rounds after each run's first (whose FilterStats are all of its filters at once): p50, p99 and
+     * max, and the p50 of the earlier and the later half by publication time (and the later half's p99),
+     * which differ when the pipeline falls behind (lag growing), or catches up after the runs' start.
+     */
+    synchronized FleetReport.SteadyLatency steadyLatency() {
+        List<double[]> byPublication = new ArrayList<>(steady);
+        byPublication.sort((a, b) -> Double.compare(a[0], b[0]));
+        List<Double> all = byPublication.stream().map(x -> x[1]).toList();
+        int half = all.size() / 2;
+        return new FleetReport.SteadyLatency(all.size(), quantile(all, 0.5), quantile(all, 0.99),
+                all.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                quantile(all.subList(0, half), 0.5), quantile(all.subList(half, all.size()), 0.5),
+                quantile(all.subList(half, all.size()), 0.99));
+    }
+
+    static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) {
             return Double.NaN;
         }
-        List<Double> sorted = new ArrayList<>(latencies);
+        List<Double> sorted = new ArrayList<>(values);
         sorted.sort(null);
         int rank = (int) Math.ceil(q * sorted.size());
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));

@@ -75,7 +75,7 @@ public interface ProbeConfig {
     }
 
     interface Output {
-        /** M: full FilterStat refresh every M merged snapshots of a layer. */
+        /** M: every filter's FilterStat refreshed at least every M merged snapshots of its layer, C/M per snapshot. */
         @WithName("refresh-every")
         @WithDefault("20")
         int refreshEvery();

@@ -13,7 +13,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * @param maxSampleRows          per-sample response rows kept in a layer's window (memory bound)
  * @param dyingSnapshots         K: consecutive decaying snapshots that make a filter DYING, and
  *                               the hysteresis to leave DYING or REVIVED
- * @param refreshEvery           M: every M-th merged snapshot of a layer emits every filter
+ * @param refreshEvery           M: each filter is emitted at least every M merged snapshots of its
+ *                               layer (all at the first, then C/M per snapshot, rolling)
  * @param relativeTolerance      emit a FilterStat when gamma, beta, ||w||, mean or max response
  *                               moved by more than this fraction since the last emitted value
  * @param fractionTolerance      same for quantities in [0,1] (activity, selectivity, spatial), absolute

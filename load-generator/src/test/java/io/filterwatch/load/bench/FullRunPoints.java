@@ -33,7 +33,11 @@ import io.filterwatch.protocol.LayerStat;
  * the run gets the points of a steady round of its segment, with the round's step, epoch and time): the data
  * set the dashboard timings of docs/benchmarks.md run on.
  *
- * <pre>java -cp ... io.filterwatch.e2e.bench.FullRunPoints WORKERS SEGMENTS ROUNDS_PER_SEGMENT [INFLUX_URL [FIRST_ROUND_MS]]</pre>
+ * <p>{@code -Dfullrun.filter-layers=layer1.0.conv1,layer4.0.conv3} writes filter_stats of those layers only (every
+ * layer_stats and run_stats point still): the dashboards' per-filter queries name one layer, whose series are then
+ * exactly those of a whole run, at a tenth of the load time; the other layers' series would only add to the index.
+ *
+ * <pre>java -cp ... io.filterwatch.load.bench.FullRunPoints WORKERS SEGMENTS ROUNDS_PER_SEGMENT [INFLUX_URL [FIRST_ROUND_MS]]</pre>
  */
 public final class FullRunPoints {
     static final long RUN_STEPS = 450_450;
@@ -135,6 +139,9 @@ public final class FullRunPoints {
         long points = 0;
         int lines = 0;
         long t0 = System.nanoTime();
+        String only = System.getProperty("fullrun.filter-layers", "");
+        List<String> layerTags = only.isBlank() ? List.of()
+                : java.util.Arrays.stream(only.split(",")).map(l -> ",layer=" + l.trim() + ",").toList();
         int seg = 0;
         for (long k = 0; k < rounds; k++) {
             while (seg + 1 < segStart.length && k >= segStart[seg + 1]) {
@@ -147,11 +154,17 @@ public final class FullRunPoints {
             String fields = " step=" + step + "i,epoch=" + (step / s.stepsPerEpoch()) + "i,";
             long time = base + k * ROUND_MILLIS;
             for (String line : round) {
+                if (!layerTags.isEmpty() && line.startsWith("filter_stats,") && layerTags.stream().noneMatch(line::contains)) {
+                    continue;
+                }
                 Matcher m = STEP.matcher(line);
                 String l = m.find() ? line.substring(0, m.start()) + fields + line.substring(m.end()) : line;
                 batch.append(l, 0, l.lastIndexOf(' ') + 1).append(time).append('\n');
                 points++;
                 if (++lines == 10_000) {
+                    if (points % 100_000 < 10_000) {
+                        System.out.printf(Locale.ROOT, "  round %d of %d, %d points written%n", k, rounds, points);
+                    }
                     post(http, write, batch);
                     lines = 0;
                 }

@@ -165,12 +165,19 @@ public final class LayerTracker {
         window.add(s.context().step(), s.activity(), m.samples(), target);
         LayerMetrics metrics = LayerMetrics.compute(s, window, target, firing.view(epochTrainingSamples()),
                 settings.adamEpsilon());
-        boolean refresh = mergedSnapshots % settings.refreshEvery() == 0;
-        emitted.compare(metrics, !refresh); // a refresh emits every filter without asking
+        int every = settings.refreshEvery();
+        // The first merged snapshot refreshes every filter (a new run needs a value for each); after it
+        // the refreshes roll: filter f at merged snapshots i with (i + f) mod M == 0, so each round
+        // refreshes C/M filters of the layer instead of all C every M-th round, which burst 26,560
+        // points per ResNet-50 run into InfluxDB at once (docs/benchmarks.md, "Fleet load").
+        boolean everyFilter = mergedSnapshots == 0 || every == 1;
+        int phase = (int) (mergedSnapshots % every);
+        emitted.compare(metrics, !everyFilter); // a full refresh emits every filter without asking
         long step = s.context().step();
         livesBefore.copyFrom(lives);
         for (int f = 0; f < c; f++) {
             boolean changed = lives.advance(f, metrics, step, settings.dyingSnapshots());
+            boolean refresh = everyFilter || (phase + f) % every == 0;
             if (refresh || changed || emitted.moved(f, metrics, lives.state[f])) {
                 emitted.record(f, metrics, lives.state[f]);
                 out.add(filterStat(s, f, metrics, refresh));

@@ -140,6 +140,8 @@ public final class StateGolden {
     /** Feeds records to a processor and hashes what comes out. */
     private static final class Digest {
         private final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        /** The LayerStat records alone: a change of the FilterStat output policy must leave them as they were. */
+        private final MessageDigest layerSha = MessageDigest.getInstance("SHA-256");
         private final ProbeSettings settings = ProbeSettings.defaults();
         private final OutputRecords out = new OutputRecords(ProbeTopics.standard());
         private SnapshotProcessor processor;
@@ -169,6 +171,9 @@ public final class StateGolden {
                     sha.update(h.value());
                 }
                 sha.update(r.value());
+                if (r.topic().equals(ProbeTopics.standard().layerStats())) {
+                    layerSha.update(r.value());
+                }
                 String json = new String(r.value(), StandardCharsets.ISO_8859_1);
                 seen.merge(r.topic(), 1, Integer::sum);
                 for (String state : new String[] {"DYING", "DEAD", "REVIVED"}) {
@@ -187,7 +192,8 @@ public final class StateGolden {
         }
 
         String hex() {
-            return records + " records, sha256 " + HexFormat.of().formatHex(sha.digest()) + " " + seen;
+            return records + " records, sha256 " + HexFormat.of().formatHex(sha.digest()) + " " + seen
+                    + ", layer-stats sha256 " + HexFormat.of().formatHex(layerSha.digest());
         }
     }
 }

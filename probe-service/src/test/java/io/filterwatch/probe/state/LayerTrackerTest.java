@@ -2,9 +2,13 @@ package io.filterwatch.probe.state;
 
 import static io.filterwatch.probe.SnapshotBuilder.f;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -234,24 +238,57 @@ class LayerTrackerTest {
         }
     }
 
-    /** M = 3: refreshes at merged snapshots 0 and 3; in between only moves beyond tolerance. */
+    /**
+     * M = 3: merged snapshot 0 refreshes every filter; then the refreshes roll, filter f at merged
+     * snapshots i with (i + f) mod 3 == 0 (f2 at 1, f1 at 2, f0 at 3); otherwise only moves beyond
+     * tolerance are emitted.
+     */
     @Test
-    void emitsOnChangeBeyondToleranceAndOnRefresh() {
-        LayerTracker state = new LayerTracker(2, settings(1_000_000).withRefreshEvery(3));
-        assertThat(state.accept(SnapshotBuilder.layer(2).step(100).gamma(1f, 1f).build()).filterStats())
+    void emitsOnChangeBeyondToleranceAndOnRollingRefresh() {
+        LayerTracker state = new LayerTracker(3, settings(1_000_000).withRefreshEvery(3));
+        assertThat(state.accept(SnapshotBuilder.layer(3).step(100).gamma(1f, 1f, 1f).build()).filterStats())
                 .extracting(FilterStat::filter, FilterStat::refresh).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(0, true), org.assertj.core.groups.Tuple.tuple(1, true));
-        // f0 moves by 1% (< 5%): quiet; f1 by 10%: emitted, not a refresh
-        assertThat(state.accept(SnapshotBuilder.layer(2).step(200).gamma(1.01f, 1.1f).build()).filterStats())
+                        tuple(0, true), tuple(1, true), tuple(2, true));
+        // #1: f0 moves by 1% (< 5%): quiet; f1 by 10%: emitted, not a refresh; f2 steady but its refresh
+        assertThat(state.accept(SnapshotBuilder.layer(3).step(200).gamma(1.01f, 1.1f, 1f).build()).filterStats())
                 .extracting(FilterStat::filter, FilterStat::refresh)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, false));
-        // f0 drifts to 1.04 (4% from the emitted 1.0): quiet; f1 steady: quiet. LayerStat every time
-        LayerTracker.Output quiet = state.accept(SnapshotBuilder.layer(2).step(300).gamma(1.04f, 1.1f).build());
-        assertThat(quiet.filterStats()).isEmpty();
-        assertThat(quiet.layerStats()).hasSize(1);
-        // merged snapshot #3: refresh, both
-        assertThat(state.accept(SnapshotBuilder.layer(2).step(400).gamma(1.04f, 1.1f).build()).filterStats())
-                .extracting(FilterStat::refresh).containsExactly(true, true);
+                .containsExactly(tuple(1, false), tuple(2, true));
+        // #2: f0 drifts to 1.04 (4% from the emitted 1.0): quiet; f1 steady: its refresh; LayerStat every time
+        LayerTracker.Output two = state.accept(SnapshotBuilder.layer(3).step(300).gamma(1.04f, 1.1f, 1f).build());
+        assertThat(two.filterStats()).extracting(FilterStat::filter, FilterStat::refresh)
+                .containsExactly(tuple(1, true));
+        assertThat(two.layerStats()).hasSize(1);
+        // #3: f0's refresh (its value 1.04 reaches the output although it never moved beyond tolerance)
+        assertThat(state.accept(SnapshotBuilder.layer(3).step(400).gamma(1.04f, 1.1f, 1f).build()).filterStats())
+                .extracting(FilterStat::filter, FilterStat::refresh, FilterStat::gamma)
+                .containsExactly(tuple(0, true, 1.04f));
+        // #4: f2 again, M = 3 after its last refresh
+        assertThat(state.accept(SnapshotBuilder.layer(3).step(500).gamma(1.04f, 1.1f, 1f).build()).filterStats())
+                .extracting(FilterStat::filter, FilterStat::refresh).containsExactly(tuple(2, true));
+    }
+
+    /**
+     * Steady values, C = 64, M = 20: after the first snapshot every round refreshes floor or ceil of
+     * 64 / 20 filters (3 or 4, never all 64 at once), and every filter exactly once in any M rounds in a row.
+     */
+    @Test
+    void rollingRefreshSpreadsTheLayerOverMRounds() {
+        int c = 64, m = 20;
+        LayerTracker state = new LayerTracker(c, settings(1_000_000).withRefreshEvery(m));
+        float[] gamma = new float[c];
+        Arrays.fill(gamma, 1f);
+        assertThat(state.accept(SnapshotBuilder.layer(c).step(100).gamma(gamma).build()).filterStats()).hasSize(c);
+        List<List<Integer>> rounds = new ArrayList<>();
+        for (int i = 1; i <= 3 * m; i++) {
+            rounds.add(state.accept(SnapshotBuilder.layer(c).step(100 + 100L * i).gamma(gamma).build()).filterStats()
+                    .stream().peek(f -> assertThat(f.refresh()).isTrue()).map(FilterStat::filter).toList());
+        }
+        assertThat(rounds).allSatisfy(r -> assertThat(r.size()).isBetween(3, 4));
+        for (int start = 0; start + m <= rounds.size(); start++) {
+            List<Integer> seen = rounds.subList(start, start + m).stream().flatMap(List::stream).sorted().toList();
+            assertThat(seen).as("rounds %d..%d", start + 1, start + m)
+                    .containsExactlyElementsOf(IntStream.range(0, c).boxed().toList());
+        }
     }
 
     /** NaN in a parameter quarantines the snapshot: flagged LayerStat, no FilterStat, no state change. */
