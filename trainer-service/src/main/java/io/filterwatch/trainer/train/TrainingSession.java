@@ -54,10 +54,8 @@ public final class TrainingSession {
         // Nothing may download at run time: the MXNet library comes from the mxnet-native-mkl jar,
         // libtorch from pytorch-native-cpu and DJL's JNI glue from pytorch-jni, all on the classpath
         // (DJL extracts them to ~/.djl.ai on first use); GPU images point MXNET_LIBRARY_PATH or
-        // PYTORCH_LIBRARY_PATH at natives baked in at build time. The default engine only matters
-        // to code that names none (every model and manager here names its engine).
+        // PYTORCH_LIBRARY_PATH at natives baked in at build time.
         System.setProperty("ai.djl.offline", "true");
-        System.setProperty("ai.djl.default_engine", EngineKind.DEFAULT.djlName());
     }
 
     private final RunConfig config;
@@ -80,6 +78,10 @@ public final class TrainingSession {
         this.observer = observer;
         this.devices = devices;
         this.engine = engine;
+        // DJL loads its default engine's natives when its Engine class first initialises, whatever a
+        // model names: left at MXNet, a PyTorch trainer loaded MXNet's library (and its OpenMP) too.
+        // The first session of the process decides; a trainer runs one engine (filterwatch.trainer.engine).
+        System.getProperties().putIfAbsent("ai.djl.default_engine", engine.djlName());
         this.progress = new RunProgress(this.config.runId(), 0, 0, 0, Double.NaN, Double.NaN, 0);
     }
 
