@@ -8,7 +8,6 @@ import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.ResponseSample;
 import io.filterwatch.trainer.TestRuns;
 import io.filterwatch.trainer.TinyNet;
-import io.filterwatch.trainer.TestEngines;
 import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
@@ -20,14 +19,13 @@ import io.filterwatch.trainer.train.TrainingSession;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The trainer's captured responses, counts, norms and loss-only gradients against an
  * independent forward pass in plain Java doubles (TinyNet) and central finite differences, on
  * both engines: the same hand computation has to come out of MXNet and of PyTorch.
  */
-@TestEngines.PerEngine
 class CaptureMatchesHandComputationTest {
 
     private static final double TOL = 2e-4;
@@ -47,7 +45,7 @@ class CaptureMatchesHandComputationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
+    @EnumSource(EngineKind.class)
     void responsesCountsAndSampleMatchTheHandForwardPass(EngineKind engine) throws Exception {
         // lr so small the parameters do not move: three identical steps, one snapshot.
         List<LayerSnapshot> snaps = train(config(OptimizerKind.SGD, 1e-12, 0.0, 3, 3), engine);
@@ -85,7 +83,7 @@ class CaptureMatchesHandComputationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
+    @EnumSource(EngineKind.class)
     void gradientsAreLossOnlyAndSgdAddsL2InsideTheUpdate(EngineKind engine) throws Exception {
         double lr = 0.1;
         double l2 = 0.5;
@@ -125,7 +123,7 @@ class CaptureMatchesHandComputationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
+    @EnumSource(EngineKind.class)
     void adamSecondMomentIsTheRmsOfTheGradientTheOptimizerSaw(EngineKind engine) throws Exception {
         double l2 = 0.5;
         List<LayerSnapshot> snaps = train(config(OptimizerKind.ADAM, 1e-3, l2, 1, 1), engine);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.SnapshotCodec;
 import io.filterwatch.trainer.TestRuns;
-import io.filterwatch.trainer.TestEngines;
 import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
@@ -15,15 +14,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Which snapshots a run produces and what they hold, for every optimizer. */
-@TestEngines.PerEngine
 class SnapshotScheduleTest {
 
     /** Every optimizer on each engine: a short training run with capture. */
     static Stream<Arguments> engineAndOptimizer() {
-        return TestEngines.enabled()
+        return Stream.of(EngineKind.values())
                 .flatMap(e -> Stream.of(OptimizerKind.values()).map(o -> Arguments.of(e, o)));
     }
 
@@ -70,7 +69,7 @@ class SnapshotScheduleTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
+    @EnumSource(EngineKind.class)
     void resNet18TrainsAndSnapshotsAllTwentyConvBnLayers(EngineKind engine) throws Exception {
         RunConfig c = new RunConfig("resnet", io.filterwatch.trainer.model.ModelKind.RESNET18, null,
                 io.filterwatch.trainer.data.DatasetKind.SYNTHETIC, null, 32, 64, 10, OptimizerKind.ADAM, 1e-3, null,

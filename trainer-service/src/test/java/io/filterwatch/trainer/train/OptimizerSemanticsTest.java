@@ -10,14 +10,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.filterwatch.trainer.TestEngines;
 import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.model.EngineOps;
 import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One update of every optimizer the trainer builds, and of DJL's own Adam and AdamW, on each
@@ -27,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Also pins what each engine leaves in the parameter's gradient: PyTorch's backward accumulates,
  * so every update must zero it there.
  */
-@TestEngines.PerEngine
 class OptimizerSemanticsTest {
 
     private static final float LR = 0.1f;
@@ -48,7 +46,7 @@ class OptimizerSemanticsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
+    @EnumSource(EngineKind.class)
     void adamsL2IsCoupledAndAdamWsDecayIsDecoupled(EngineKind engine) {
         // Adam + l2: the decay joins the gradient before normalisation; the step is ~lr * sign(g + l2 w).
         DoubleBinaryOperator coupled = (w, g) -> w - adamStep(g + DECAY * w);
@@ -64,7 +62,7 @@ class OptimizerSemanticsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.filterwatch.trainer.TestEngines#enabled")
+    @EnumSource(EngineKind.class)
     void theTrainersOptimizersAddL2ToTheGradient(EngineKind engine) {
         assertOneUpdate(engine, create(OptimizerKind.SGD, engine), (w, g) -> w - LR * (g + DECAY * w));
         // AdaGrad, first step: h = g'^2, w -= lr g' / (|g'| + eps).

@@ -2,7 +2,6 @@ package io.filterwatch.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.filterwatch.trainer.TestEngines;
 import io.filterwatch.trainer.TestRuns;
 import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
  * Training on PyTorch's CPU is repeatable: libtorch's kernels are held to AVX2 ({@link TorchCpuIsa}).
  * With oneDNN's AVX-512 convolution kernels most of these runs turned NaN at a random step.
  */
-@TestEngines.PyTorchOnly
 class PyTorchCpuTrainingTest {
 
     @Test
