@@ -24,7 +24,7 @@ import io.filterwatch.trainer.data.TrainingData;
 import io.filterwatch.trainer.model.EngineOps;
 import io.filterwatch.trainer.model.Network;
 import io.filterwatch.trainer.model.Networks;
-import io.filterwatch.trainer.model.TorchCpuIsa;
+import io.filterwatch.trainer.model.TorchOneDnn;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -100,10 +100,9 @@ public final class TrainingSession {
     /** Trains to the end (or a stop request). Exceptions propagate: the caller reports FAILED. */
     public RunResult run() throws Exception {
         if (engine == EngineKind.PYTORCH) {
-            // Before libtorch chooses its CPU kernels (its first operation in this process): its
-            // AVX-512 kernels turned CPU training NaN at random steps here (TorchCpuIsa). Only
-            // for PyTorch: MXNet's MKL-DNN keeps its own choice.
-            TorchCpuIsa.capBeforeFirstUse();
+            // libtorch's oneDNN convolutions turned CPU training NaN at random steps (TorchOneDnn).
+            // A process-wide switch of libtorch's alone: MXNet's MKL-DNN is left as it is.
+            TorchOneDnn.setEnabled(false);
         }
         Device[] resolved = Devices.resolve(engine, devices);
         try (TrainingData data = Datasets.open(config.dataset(), config.dataPath(), config.imageSize(),
