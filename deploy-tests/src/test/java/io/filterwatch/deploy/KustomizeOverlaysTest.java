@@ -107,7 +107,8 @@ class KustomizeOverlaysTest {
             s.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml"))).sorted().forEach(runDirs::add);
         }
         assertThat(stackDirs.stream().map(d -> d.getFileName().toString())).contains("base", "local");
-        assertThat(runDirs.stream().map(d -> d.getFileName().toString())).contains("base", "example", "gpu");
+        assertThat(runDirs.stream().map(d -> d.getFileName().toString())).contains("base", "example", "gpu",
+                "gpu-pytorch");
         for (Path dir : stackDirs) {
             stacks.put(rel(dir), render(kubectl, kustomize, dir));
         }
@@ -402,7 +403,8 @@ class KustomizeOverlaysTest {
         String version = releaseVersion(root);
         for (var e : combined.entrySet()) {
             Objects objs = new Objects(e.getValue());
-            boolean gpu = e.getKey().endsWith("k8s/runs/gpu");
+            boolean pytorch = e.getKey().endsWith("k8s/runs/gpu-pytorch");
+            boolean gpu = pytorch || e.getKey().endsWith("k8s/runs/gpu");
             for (String svc : RepoFiles.SERVICES) {
                 String where = e.getKey() + ": " + svc + ": ";
                 JsonNode w = objs.workload(svc);
@@ -411,12 +413,13 @@ class KustomizeOverlaysTest {
                 JsonNode pod = w.path("spec").path("template").path("spec");
                 JsonNode c = containerNamed(pod, svc);
                 assertThat(c).as(where + "container named after the service").isNotNull();
-                String expectedTag = version + (gpu && svc.equals("trainer-service") ? "-cu112" : "");
+                boolean gpuTrainer = gpu && svc.equals("trainer-service");
+                String expectedTag = version + (gpuTrainer ? (pytorch ? "-cu128" : "-cu112") : "");
                 assertThat(c.path("image").asText()).as(where + "image")
                         .isEqualTo(RepoFiles.IMAGE_REPOSITORY_PREFIX + RepoFiles.artifactId(root, svc) + ":" + expectedTag);
                 Map<String, String> containerEnv = new HashMap<>();
                 c.path("env").forEach(x -> containerEnv.put(x.path("name").asText(), x.path("value").asText(null)));
-                String dockerfile = gpu && svc.equals("trainer-service") ? "Dockerfile.gpu" : "Dockerfile.jvm";
+                String dockerfile = gpuTrainer ? (pytorch ? "Dockerfile.pytorch-gpu" : "Dockerfile.gpu") : "Dockerfile.jvm";
                 int port = RepoFiles.effectiveHttpPort(root, svc, containerEnv, dockerfile);
                 assertThat(port).as(where + "container HTTP port").isEqualTo(RepoFiles.CONTAINER_HTTP_PORT);
                 assertThat(RepoFiles.effectiveHttpPort(root, svc, Map.of(), dockerfile)).as(where + "the image's port")
@@ -446,6 +449,9 @@ class KustomizeOverlaysTest {
                     assertThat(gpus).as(where + "nvidia.com/gpu limit").isNotBlank();
                     assertThat(Integer.parseInt(gpus)).isPositive();
                     assertThat(envValue(c, "FILTERWATCH_TRAINER_DEVICES")).isEqualTo("gpu");
+                    String engine = pytorch ? "pytorch" : "mxnet";
+                    assertThat(envValue(c, "FILTERWATCH_TRAINER_ENGINE")).as(where + "engine").isEqualTo(engine);
+                    assertGpuProductsFitTheEngine(where, pod, engine);
                 } else {
                     assertThat(gpus).as(where + "no GPU").isBlank();
                 }
@@ -900,6 +906,55 @@ class KustomizeOverlaysTest {
             }
         }
         return null;
+    }
+
+    /**
+     * Compute capability by GPU feature discovery's nvidia.com/gpu.product value, for the products
+     * the GPU runs may select (docs/operations.md, "GPUs and engines").
+     */
+    static final Map<String, Double> GPU_PRODUCTS = Map.ofEntries(
+            Map.entry("Tesla-V100-SXM2-16GB", 7.0), Map.entry("Tesla-V100-SXM2-32GB", 7.0),
+            Map.entry("Tesla-V100-PCIE-16GB", 7.0), Map.entry("Tesla-V100-PCIE-32GB", 7.0),
+            Map.entry("Tesla-T4", 7.5),
+            Map.entry("NVIDIA-A100-SXM4-40GB", 8.0), Map.entry("NVIDIA-A100-SXM4-80GB", 8.0),
+            Map.entry("NVIDIA-A100-PCIE-40GB", 8.0), Map.entry("NVIDIA-A100-80GB-PCIe", 8.0),
+            Map.entry("NVIDIA-A10", 8.6), Map.entry("NVIDIA-A10G", 8.6),
+            Map.entry("NVIDIA-L4", 8.9), Map.entry("NVIDIA-L40S", 8.9),
+            Map.entry("NVIDIA-H100-PCIe", 9.0), Map.entry("NVIDIA-H100-80GB-HBM3", 9.0),
+            Map.entry("NVIDIA-H100-NVL", 9.0), Map.entry("NVIDIA-H200", 9.0), Map.entry("NVIDIA-H200-NVL", 9.0),
+            Map.entry("NVIDIA-B200", 10.0));
+
+    /**
+     * The GPU Job may only land on nodes whose GPU its engine's build can drive (the trainer's
+     * guard would refuse any other and fail the Job): MXNet 1.9.1 up to 8.0, PyTorch 2.7.1 cu128
+     * from 7.5. Hopper and Blackwell must be reachable by one of the two runs.
+     */
+    static void assertGpuProductsFitTheEngine(String where, JsonNode pod, String engine) {
+        JsonNode terms = pod.path("affinity").path("nodeAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")
+                .path("nodeSelectorTerms");
+        assertThat(terms.size()).as(where + "one node selector term").isEqualTo(1);
+        List<String> products = new ArrayList<>();
+        for (JsonNode expr : terms.get(0).path("matchExpressions")) {
+            assertThat(expr.path("key").asText()).as(where + "selects on the GPU product").isEqualTo("nvidia.com/gpu.product");
+            assertThat(expr.path("operator").asText()).isEqualTo("In");
+            expr.path("values").forEach(v -> products.add(v.asText()));
+        }
+        assertThat(products).as(where + "GPU products").isNotEmpty().doesNotHaveDuplicates();
+        for (String product : products) {
+            Double cc = GPU_PRODUCTS.get(product);
+            assertThat(cc).as(where + product + " is a known product").isNotNull();
+            if (engine.equals("mxnet")) {
+                assertThat(cc).as(where + product + " for MXNet 1.9.1 (CUDA 11.2)").isLessThanOrEqualTo(8.0);
+            } else {
+                assertThat(cc).as(where + product + " for PyTorch 2.7.1 (CUDA 12.8)").isGreaterThanOrEqualTo(7.5);
+            }
+        }
+        if (engine.equals("pytorch")) {
+            assertThat(products).as(where + "GPUs of today").contains("NVIDIA-H100-80GB-HBM3", "NVIDIA-H200", "NVIDIA-B200");
+        } else {
+            assertThat(products).as(where + "MXNet's newest").contains("NVIDIA-A100-SXM4-80GB")
+                    .doesNotContain("NVIDIA-H100-80GB-HBM3", "NVIDIA-H200", "NVIDIA-B200");
+        }
     }
 
     static JsonNode env(JsonNode container, String name) {

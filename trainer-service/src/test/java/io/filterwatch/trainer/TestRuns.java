@@ -1,6 +1,7 @@
 package io.filterwatch.trainer;
 
 import io.filterwatch.protocol.LayerSnapshot;
+import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.data.DatasetKind;
@@ -28,13 +29,23 @@ public final class TestRuns {
     }
 
     public static Outcome run(RunConfig config) throws Exception {
+        return run(config, EngineKind.DEFAULT);
+    }
+
+    /** The run on the CPU of {@code engine}. */
+    public static Outcome run(RunConfig config, EngineKind engine) throws Exception {
         List<LayerSnapshot> out = new ArrayList<>();
-        RunResult r = new TrainingSession(config, new RunObserver() {
+        RunResult r = session(config, out, engine).run();
+        return new Outcome(r, out);
+    }
+
+    /** A session on the CPU of {@code engine} whose snapshots go to {@code out}. */
+    public static TrainingSession session(RunConfig config, List<LayerSnapshot> out, EngineKind engine) {
+        return new TrainingSession(config, new RunObserver() {
             @Override
             public void snapshots(List<LayerSnapshot> snapshots) {
                 out.addAll(snapshots);
             }
-        }).run();
-        return new Outcome(r, out);
+        }, "cpu", engine);
     }
 }

@@ -31,6 +31,14 @@ public interface TrainerSettings {
     @WithDefault("auto")
     String devices();
 
+    /**
+     * The DJL engine: {@code mxnet} (MXNet 1.9.1; its GPU image runs on compute capability up to
+     * 8.0) or {@code pytorch} (PyTorch 2.7.1; its GPU image runs on 7.5 to Blackwell). See
+     * {@link EngineKind}; the default lives there.
+     */
+    @WithDefault(EngineKind.DEFAULT_NAME)
+    EngineKind engine();
+
     /** Job mode: how long to wait for the last snapshots to be acknowledged before exiting. */
     @WithDefault("60s")
     Duration flushTimeout();

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.mxnet.engine.MxGradientCollector;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -106,18 +105,14 @@ public final class ConvBn extends AbstractBlock {
     /**
      * Runs the output reduction with autograd's recording and training mode off, as it ran after
      * backward (no graph node, the inference kernel), and restores both: the forward pass goes on
-     * recording. With MXNet's NaiveEngine the reduction runs right away, on the values the ReLU
-     * has just written.
+     * recording. With MXNet's NaiveEngine (and on PyTorch's CPU, which runs eagerly) the reduction
+     * runs right away, on the values the ReLU has just written.
      */
     private NDArray reduceOutsideAutograd(NDArray out) {
         long t0 = System.nanoTime();
-        boolean recording = MxGradientCollector.setRecording(false);
-        boolean train = MxGradientCollector.setTraining(false);
         try {
-            return outputReduction.apply(out);
+            return EngineOps.outsideAutograd(out, outputReduction);
         } finally {
-            MxGradientCollector.setTraining(train);
-            MxGradientCollector.setRecording(recording);
             reductionNanos += System.nanoTime() - t0;
         }
     }

@@ -32,6 +32,8 @@ public final class CheckpointedAdam extends Optimizer implements OptimizerState 
     private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
     private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
     private final Map<String, Integer> updates = new ConcurrentHashMap<>();
+    /** The device whose update counts a step, per parameter (see {@link #update}). */
+    private final Map<String, Device> counting = new ConcurrentHashMap<>();
     /** Moments read from a checkpoint, put on the device at each parameter's first update. */
     private final Map<String, float[][]> restored = new ConcurrentHashMap<>();
 
@@ -43,7 +45,12 @@ public final class CheckpointedAdam extends Optimizer implements OptimizerState 
 
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        int t = updates.merge(parameterId, 1, Integer::sum);
+        // MXNet's KVStore updates one copy per step; DJL's LocalParameterServer (PyTorch) calls us
+        // once per device copy with the same summed gradient. t counts steps, so only the first
+        // device's call advances it (DJL's own Adam counts every call: t would run n times fast).
+        Device counter = counting.computeIfAbsent(parameterId, k -> weight.getDevice());
+        int t = counter.equals(weight.getDevice())
+                ? updates.merge(parameterId, 1, Integer::sum) : updates.get(parameterId);
         double coef1 = 1.0 - Math.pow(beta1, t);
         double coef2 = 1.0 - Math.pow(beta2, t);
         float lr = learningRate.getNewValue(parameterId, t);

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import io.filterwatch.trainer.model.EngineOps;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -11,24 +12,41 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * AdaGrad for dense gradients. DJL 0.36's {@code Adagrad} calls MXNet's
- * {@code _sparse_adagrad_update}, which only accepts row-sparse gradients and fails on every
- * conv layer ("Operator not implemented ... input storage types = [default, row_sparse ...]");
+ * AdaGrad for dense gradients, and RMSProp where DJL has none. DJL 0.36's {@code Adagrad} calls
+ * MXNet's {@code _sparse_adagrad_update}, which only accepts row-sparse gradients and fails on
+ * every conv layer ("Operator not implemented ... input storage types = [default, row_sparse ...]");
  * so we do the update with plain NDArray operations:
  * g' = g + l2 w; h += g'^2; w -= lr g' / (sqrt(h) + eps). Coupled L2, as MXNet's AdaGrad.
+ *
+ * <p>{@link #rmsProp}: DJL 0.36's PyTorch engine does not implement {@code rmspropUpdate} (it
+ * throws UnsupportedOperationException), so on PyTorch RMSProp is this class with a decaying
+ * average instead of a sum: h = rho h + (1 - rho) g'^2, w -= lr g' / (sqrt(h) + eps), rho 0.9 and
+ * eps 1e-8 as DJL's RMSProp builder; coupled L2 as on MXNet. On MXNet RMSProp stays DJL's.
  */
 public final class DenseAdagrad extends Optimizer implements OptimizerState {
 
     private final ParameterTracker learningRate;
     private final float epsilon;
+    /** NaN: AdaGrad (h is a sum); else RMSProp's decay of h. */
+    private final float rho;
     private final Map<String, Map<Device, NDArray>> history = new ConcurrentHashMap<>();
     /** Sums read from a checkpoint, put on the device at each parameter's first update. */
     private final Map<String, float[]> restored = new ConcurrentHashMap<>();
 
     public DenseAdagrad(ParameterTracker learningRate, float l2, float epsilon) {
+        this(learningRate, l2, epsilon, Float.NaN);
+    }
+
+    private DenseAdagrad(ParameterTracker learningRate, float l2, float epsilon, float rho) {
         super(new Builder().optWeightDecays(l2));
         this.learningRate = learningRate;
         this.epsilon = epsilon;
+        this.rho = rho;
+    }
+
+    /** Non-centred RMSProp without momentum, with DJL's defaults (rho 0.9, eps 1e-8). */
+    public static DenseAdagrad rmsProp(ParameterTracker learningRate, float l2) {
+        return new DenseAdagrad(learningRate, l2, 1e-8f, 0.9f);
     }
 
     @Override
@@ -43,15 +61,23 @@ public final class DenseAdagrad extends Optimizer implements OptimizerState {
         try (NDArray decay = weight.mul(wd);
              NDArray g = grad.mul(rescaleGrad).addi(decay);
              NDArray g2 = g.square()) {
-            h.addi(g2);
+            if (Float.isNaN(rho)) {
+                h.addi(g2);
+            } else {
+                h.muli(rho).addi(g2.muli(1 - rho));
+            }
             try (NDArray denominator = h.sqrt().addi(epsilon);
                  NDArray step = g.div(denominator).muli(lr)) {
                 weight.subi(step);
             }
         }
+        EngineOps.zeroGradient(weight);
     }
 
-    /** The accumulated squared gradients, per parameter id and device (read by SecondMoments). */
+    /**
+     * The accumulated (AdaGrad) or averaged (RMSProp) squared gradients, per parameter id and
+     * device (read by SecondMoments).
+     */
     public Map<String, Map<Device, NDArray>> history() {
         return history;
     }

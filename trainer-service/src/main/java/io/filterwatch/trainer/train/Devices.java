@@ -3,6 +3,7 @@ package io.filterwatch.trainer.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
+import io.filterwatch.trainer.config.EngineKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,11 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The training devices, from {@code filterwatch.trainer.devices}: {@code auto} (every GPU MXNet
- * sees, data-parallel, else the CPU), {@code cpu}, {@code gpu} (every visible GPU, and fail
- * without one) or a list such as {@code gpu0,gpu2}. MXNet 1.9.1 is built against CUDA 11.2; on
- * a GPU newer than compute capability 8.0 it would fail deep inside the first kernel launch, so
- * every GPU we train on is checked here and refused with a message instead.
+ * The training devices, from {@code filterwatch.trainer.devices}: {@code auto} (every GPU the
+ * engine sees, data-parallel, else the CPU), {@code cpu}, {@code gpu} (every visible GPU, and fail
+ * without one) or a list such as {@code gpu0,gpu2}. Each engine's GPU build has kernels for a
+ * range of compute capabilities only ({@link EngineKind#supportsComputeCapability}: MXNet 1.9.1's
+ * CUDA 11.2 build up to 8.0, PyTorch 2.7.1's CUDA 12.8 build 7.5 to Blackwell); outside it the run
+ * would fail deep inside the first kernel launch, so every GPU we train on is checked here and
+ * refused with a message instead.
  */
 public final class Devices {
 
@@ -24,11 +27,12 @@ public final class Devices {
     private Devices() {
     }
 
-    public static Device[] resolve(String setting) {
-        return resolve(setting, Engine.getEngine("MXNet").getGpuCount(), CudaUtils::getComputeCapability);
+    public static Device[] resolve(EngineKind engine, String setting) {
+        return resolve(engine, setting, Engine.getEngine(engine.djlName()).getGpuCount(),
+                CudaUtils::getComputeCapability);
     }
 
-    static Device[] resolve(String setting, int visibleGpus, IntFunction<String> computeCapability) {
+    static Device[] resolve(EngineKind engine, String setting, int visibleGpus, IntFunction<String> computeCapability) {
         String s = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
         List<Device> devices = new ArrayList<>();
         switch (s) {
@@ -43,8 +47,8 @@ public final class Devices {
             }
             case "gpu" -> {
                 if (visibleGpus == 0) {
-                    throw new IllegalStateException("filterwatch.trainer.devices=gpu, but MXNet sees no GPU "
-                            + "(CPU-only mxnet-native-mkl on the classpath, or CUDA_VISIBLE_DEVICES empty?)");
+                    throw new IllegalStateException("filterwatch.trainer.devices=gpu, but " + engine.djlName()
+                            + " sees no GPU (only its CPU natives on the classpath, or CUDA_VISIBLE_DEVICES empty?)");
                 }
                 allGpus(devices, visibleGpus);
             }
@@ -57,8 +61,8 @@ public final class Devices {
                     }
                     int id = Integer.parseInt(m.group(1));
                     if (id >= visibleGpus) {
-                        throw new IllegalStateException("filterwatch.trainer.devices asks for gpu" + id + ", but MXNet "
-                                + "sees " + visibleGpus + " GPU(s)");
+                        throw new IllegalStateException("filterwatch.trainer.devices asks for gpu" + id + ", but "
+                                + engine.djlName() + " sees " + visibleGpus + " GPU(s)");
                     }
                     Device d = Device.gpu(id);
                     if (devices.contains(d)) {
@@ -70,11 +74,13 @@ public final class Devices {
         }
         for (Device d : devices) {
             String cc = computeCapability.apply(d.getDeviceId());
-            if (tooNew(cc)) {
-                throw new IllegalStateException("GPU " + d.getDeviceId() + " has compute capability " + cc.charAt(0)
-                        + "." + cc.substring(1) + "; MXNet 1.9.1 (CUDA 11.2) supports at most 8.0. Run on older "
-                        + "GPUs, leave this one out (filterwatch.trainer.devices=gpu0,...) or hide it "
-                        + "(CUDA_VISIBLE_DEVICES); CUDA_VISIBLE_DEVICES= trains on the CPU.");
+            if (!engine.supportsComputeCapability(cc)) {
+                throw new IllegalStateException("GPU " + d.getDeviceId() + " has compute capability "
+                        + readable(cc) + "; " + engine.gpuBuild() + ". Run this engine on other GPUs (the "
+                        + "k8s/runs/gpu overlay picks nodes per engine; docs/operations.md, \"GPUs and engines\"), "
+                        + "switch the engine (filterwatch.trainer.engine), leave this GPU out "
+                        + "(filterwatch.trainer.devices=gpu0,...) or hide it (CUDA_VISIBLE_DEVICES); "
+                        + "CUDA_VISIBLE_DEVICES= trains on the CPU.");
             }
         }
         return devices.toArray(Device[]::new);
@@ -86,9 +92,9 @@ public final class Devices {
         }
     }
 
-    static boolean tooNew(String computeCapability) {
-        int major = computeCapability.charAt(0) - '0';
-        int minor = computeCapability.length() > 1 ? Integer.parseInt(computeCapability.substring(1)) : 0;
-        return major > 8 || (major == 8 && minor > 0);
+    /** "80" -> "8.0", "100" -> "10.0": CUDA's major, then one digit of minor. */
+    static String readable(String computeCapability) {
+        int n = computeCapability.length();
+        return computeCapability.substring(0, n - 1) + "." + computeCapability.substring(n - 1);
     }
 }

@@ -206,7 +206,7 @@ public class RunManager {
         volatile RunResult result;
 
         Tracked(RunConfig config) {
-            this.session = new TrainingSession(config, this, settings.devices());
+            this.session = new TrainingSession(config, this, settings.devices(), settings.engine());
             this.progressLog = new ProgressLog(config.progressSeconds());
             // Publisher counters are per process; a run reports its own share.
             this.before = snapshots.stats();

@@ -16,12 +16,15 @@ import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.TrainingContext;
 import io.filterwatch.trainer.capture.LayerCapture;
 import io.filterwatch.trainer.capture.SecondMoments;
+import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.data.BatchOrder;
 import io.filterwatch.trainer.data.Datasets;
 import io.filterwatch.trainer.data.TrainingData;
+import io.filterwatch.trainer.model.EngineOps;
 import io.filterwatch.trainer.model.Network;
 import io.filterwatch.trainer.model.Networks;
+import io.filterwatch.trainer.model.TorchOneDnn;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,27 +51,37 @@ public final class TrainingSession {
     static final String REDUCE_AFTER_BACKWARD = "filterwatch.trainer.capture.reduceAfterBackward";
 
     static {
-        // Nothing may download at run time; the MXNet native library comes from the
-        // mxnet-native-mkl jar on the classpath (DJL extracts it to ~/.djl.ai on first use).
+        // Nothing may download at run time: the MXNet library comes from the mxnet-native-mkl jar,
+        // libtorch from pytorch-native-cpu and DJL's JNI glue from pytorch-jni, all on the classpath
+        // (DJL extracts them to ~/.djl.ai on first use); GPU images point MXNET_LIBRARY_PATH or
+        // PYTORCH_LIBRARY_PATH at natives baked in at build time.
         System.setProperty("ai.djl.offline", "true");
-        System.setProperty("ai.djl.default_engine", "MXNet");
     }
 
     private final RunConfig config;
     private final RunObserver observer;
     private final String devices;
+    private final EngineKind engine;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile RunProgress progress;
 
     public TrainingSession(RunConfig config, RunObserver observer) {
-        this(config, observer, "auto");
+        this(config, observer, "auto", EngineKind.DEFAULT);
     }
 
-    /** @param devices {@code filterwatch.trainer.devices}: auto, cpu, gpu or gpu0,gpu1,... ({@link Devices}) */
-    public TrainingSession(RunConfig config, RunObserver observer, String devices) {
+    /**
+     * @param devices {@code filterwatch.trainer.devices}: auto, cpu, gpu or gpu0,gpu1,... ({@link Devices})
+     * @param engine  {@code filterwatch.trainer.engine}
+     */
+    public TrainingSession(RunConfig config, RunObserver observer, String devices, EngineKind engine) {
         this.config = config.resolved().validate();
         this.observer = observer;
         this.devices = devices;
+        this.engine = engine;
+        // DJL loads its default engine's natives when its Engine class first initialises, whatever a
+        // model names: left at MXNet, a PyTorch trainer loaded MXNet's library (and its OpenMP) too.
+        // The first session of the process decides; a trainer runs one engine (filterwatch.trainer.engine).
+        System.getProperties().putIfAbsent("ai.djl.default_engine", engine.djlName());
         this.progress = new RunProgress(this.config.runId(), 0, 0, 0, Double.NaN, Double.NaN, 0);
     }
 
@@ -86,7 +99,12 @@ public final class TrainingSession {
 
     /** Trains to the end (or a stop request). Exceptions propagate: the caller reports FAILED. */
     public RunResult run() throws Exception {
-        Device[] resolved = Devices.resolve(devices);
+        if (engine == EngineKind.PYTORCH) {
+            // libtorch's oneDNN convolutions turned CPU training NaN at random steps (TorchOneDnn).
+            // A process-wide switch of libtorch's alone: MXNet's MKL-DNN is left as it is.
+            TorchOneDnn.setEnabled(false);
+        }
+        Device[] resolved = Devices.resolve(engine, devices);
         try (TrainingData data = Datasets.open(config.dataset(), config.dataPath(), config.imageSize(),
                 config.syntheticSamples(), config.syntheticClasses(), 1, config.seed())) {
             Network net = Networks.build(config.model(), config.widths(), data.sampleShape(), data.numClasses());
@@ -119,13 +137,15 @@ public final class TrainingSession {
         long totalSteps = config.maxSteps() != null ? config.maxSteps() : perEpoch * config.epochs();
         long[] clock = {0};
         LearningRateSchedule schedule = new LearningRateSchedule(config, totalSteps, () -> clock[0]);
-        Optimizer optimizer = OptimizerFactory.create(config, schedule);
+        Optimizer optimizer = OptimizerFactory.create(config, schedule, engine);
         GuardedOptimizer guarded = new GuardedOptimizer(optimizer);
-        ai.djl.engine.Engine.getEngine("MXNet").setRandomSeed((int) (long) config.seed());
+        ai.djl.engine.Engine.getEngine(engine.djlName()).setRandomSeed((int) (long) config.seed());
+        LOG.infof("run %s trains on %s, devices %s", config.runId(), engine.djlName(), Arrays.toString(devices));
 
         // The model's own arrays live on the first device, so they are that device's copies:
         // updated by every step, and what checkpoints and parameter readouts see.
-        try (Model model = Model.newInstance(net.name(), devices[0], "MXNet")) {
+        try (Model model = Model.newInstance(net.name(), devices[0], engine.djlName())) {
+            EngineOps.recordOnlyInCollectors(engine);
             model.setBlock(net.block());
             DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(guarded)
@@ -140,11 +160,18 @@ public final class TrainingSession {
                     // Loaded before trainer.initialize, which copies the parameters into MXNet's
                     // KVStore: the KVStore keeps its own copy and applies every update to it, so
                     // parameters loaded afterwards would be replaced by the initial ones plus one
-                    // update at the first step.
+                    // update at the first step. (PyTorch has no KVStore: DJL's LocalParameterServer
+                    // updates the model's arrays in place; loading first is right there too.)
                     net.block().initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
                     startStep = checkpoints.restore(net.block(), optimizer, model.getNDManager()).orElse(0L);
                     if (startStep > 0) {
-                        net.block().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
+                        // Only trained parameters: BN's running mean and variance take no gradient
+                        // (PyTorch refuses a batch norm whose running statistics require one).
+                        net.block().getParameters().forEach(p -> {
+                            if (p.getValue().requiresGradient()) {
+                                p.getValue().getArray().setRequiresGradient(true);
+                            }
+                        });
                         LOG.infof("run %s resumes from its checkpoint at step %d", config.runId(), startStep);
                     }
                 }

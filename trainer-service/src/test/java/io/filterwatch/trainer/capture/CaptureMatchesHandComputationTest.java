@@ -6,22 +6,25 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.ResponseSample;
+import io.filterwatch.trainer.TestRuns;
 import io.filterwatch.trainer.TinyNet;
+import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.data.BatchOrder;
 import io.filterwatch.trainer.data.DatasetKind;
 import io.filterwatch.trainer.model.ModelKind;
-import io.filterwatch.trainer.train.RunObserver;
 import io.filterwatch.trainer.train.RunResult;
 import io.filterwatch.trainer.train.TrainingSession;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The trainer's captured responses, counts, norms and loss-only gradients against an
- * independent forward pass in plain Java doubles (TinyNet) and central finite differences.
+ * independent forward pass in plain Java doubles (TinyNet) and central finite differences, on
+ * both engines: the same hand computation has to come out of MXNet and of PyTorch.
  */
 class CaptureMatchesHandComputationTest {
 
@@ -33,23 +36,19 @@ class CaptureMatchesHandComputationTest {
                 TinyNet.N, null, null, null);
     }
 
-    private static List<LayerSnapshot> train(RunConfig config) throws Exception {
+    private static List<LayerSnapshot> train(RunConfig config, EngineKind engine) throws Exception {
         List<LayerSnapshot> out = new ArrayList<>();
-        TrainingSession session = new TrainingSession(config, new RunObserver() {
-            @Override
-            public void snapshots(List<LayerSnapshot> snapshots) {
-                out.addAll(snapshots);
-            }
-        });
+        TrainingSession session = TestRuns.session(config, out, engine);
         RunResult result = session.train(TinyNet.network(), TinyNet.data(), Device.cpu());
         assertThat(result.status()).isEqualTo(RunResult.Status.FINISHED);
         return out;
     }
 
-    @Test
-    void responsesCountsAndSampleMatchTheHandForwardPass() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EngineKind.class)
+    void responsesCountsAndSampleMatchTheHandForwardPass(EngineKind engine) throws Exception {
         // lr so small the parameters do not move: three identical steps, one snapshot.
-        List<LayerSnapshot> snaps = train(config(OptimizerKind.SGD, 1e-12, 0.0, 3, 3));
+        List<LayerSnapshot> snaps = train(config(OptimizerKind.SGD, 1e-12, 0.0, 3, 3), engine);
         assertThat(snaps).hasSize(1);
         LayerSnapshot s = snaps.get(0);
         assertThat(s.key()).isEqualTo("tiny-run/conv1");
@@ -83,11 +82,12 @@ class CaptureMatchesHandComputationTest {
         assertThat(s.sample().nonFiniteCount()).isZero();
     }
 
-    @Test
-    void gradientsAreLossOnlyAndSgdAddsL2InsideTheUpdate() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EngineKind.class)
+    void gradientsAreLossOnlyAndSgdAddsL2InsideTheUpdate(EngineKind engine) throws Exception {
         double lr = 0.1;
         double l2 = 0.5;
-        List<LayerSnapshot> snaps = train(config(OptimizerKind.SGD, lr, l2, 2, 1));
+        List<LayerSnapshot> snaps = train(config(OptimizerKind.SGD, lr, l2, 2, 1), engine);
         assertThat(snaps).hasSize(2);
         LayerSnapshot first = snaps.get(0);
         TinyNet.Params p = new TinyNet.Params();
@@ -108,7 +108,8 @@ class CaptureMatchesHandComputationTest {
             assertThat((double) first.gradients().gradBeta()[f]).as("dL/dbeta_%d", f).isCloseTo(gBeta, within(TOL));
             assertThat((double) first.gradients().gradWeightNorm()[f]).as("||dL/dw_%d||", f)
                     .isCloseTo(norm(gw), within(TOL));
-            // The update used g + l2 * gamma: MXNet's sgd_update adds the decay itself.
+            // The update used g + l2 * gamma: MXNet's sgd_update and DJL's PyTorch sgdUpdate add
+            // the decay themselves.
             double expectedGamma = 1.0 - lr * (gGamma + l2 * 1.0);
             assertThat((double) snaps.get(1).params().gamma()[f]).isCloseTo(expectedGamma, within(TOL));
         }
@@ -121,10 +122,11 @@ class CaptureMatchesHandComputationTest {
         assertThat(snaps.get(1).activity().windowStartStep()).isEqualTo(2);
     }
 
-    @Test
-    void adamSecondMomentIsTheRmsOfTheGradientTheOptimizerSaw() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EngineKind.class)
+    void adamSecondMomentIsTheRmsOfTheGradientTheOptimizerSaw(EngineKind engine) throws Exception {
         double l2 = 0.5;
-        List<LayerSnapshot> snaps = train(config(OptimizerKind.ADAM, 1e-3, l2, 1, 1));
+        List<LayerSnapshot> snaps = train(config(OptimizerKind.ADAM, 1e-3, l2, 1, 1), engine);
         LayerSnapshot s = snaps.get(0);
         assertThat(s.gradients().hasSecondMoments()).isTrue();
         for (int f = 0; f < TinyNet.F; f++) {

@@ -5,21 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.filterwatch.protocol.LayerSnapshot;
 import io.filterwatch.protocol.SnapshotCodec;
 import io.filterwatch.trainer.TestRuns;
+import io.filterwatch.trainer.config.EngineKind;
 import io.filterwatch.trainer.config.OptimizerKind;
 import io.filterwatch.trainer.config.RunConfig;
 import io.filterwatch.trainer.train.RunResult;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Which snapshots a run produces and what they hold, for every optimizer. */
 class SnapshotScheduleTest {
 
+    /** Every optimizer on each engine: a short training run with capture. */
+    static Stream<Arguments> engineAndOptimizer() {
+        return Stream.of(EngineKind.values())
+                .flatMap(e -> Stream.of(OptimizerKind.values()).map(o -> Arguments.of(e, o)));
+    }
+
     @ParameterizedTest
-    @EnumSource(OptimizerKind.class)
-    void oneSnapshotPerLayerPerIntervalPlusTheLastStep(OptimizerKind optimizer) throws Exception {
-        TestRuns.Outcome o = TestRuns.run(TestRuns.tiny("sched-" + optimizer.wireName(), optimizer, 12, 5));
+    @MethodSource("engineAndOptimizer")
+    void oneSnapshotPerLayerPerIntervalPlusTheLastStep(EngineKind engine, OptimizerKind optimizer) throws Exception {
+        TestRuns.Outcome o = TestRuns.run(TestRuns.tiny("sched-" + optimizer.wireName(), optimizer, 12, 5), engine);
         assertThat(o.result().status()).isEqualTo(RunResult.Status.FINISHED);
         List<LayerSnapshot> s = o.snapshots();
         assertThat(s).hasSize(3 * 5);
@@ -31,6 +41,7 @@ class SnapshotScheduleTest {
             assertThat(x.gradients().hasSecondMoments()).isEqualTo(optimizer.adaptive());
             assertThat(x.context().optimizer()).isEqualTo(optimizer.wireName());
             assertThat(x.sample().sampleCount()).isEqualTo(8);
+            assertThat(x.sample().nonFiniteCount()).isZero();
             for (int f = 0; f < x.filterCount(); f++) {
                 assertThat(x.activity().activeCount()[f]).isBetween(0L, x.activity().samplesSeen());
                 assertThat(x.activity().responseSum()[f]).isGreaterThanOrEqualTo(0);
@@ -57,12 +68,13 @@ class SnapshotScheduleTest {
         assertThat(s.get(0).activity().samplesSeen()).isEqualTo(4 * 16);
     }
 
-    @Test
-    void resNet18TrainsAndSnapshotsAllTwentyConvBnLayers() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EngineKind.class)
+    void resNet18TrainsAndSnapshotsAllTwentyConvBnLayers(EngineKind engine) throws Exception {
         RunConfig c = new RunConfig("resnet", io.filterwatch.trainer.model.ModelKind.RESNET18, null,
                 io.filterwatch.trainer.data.DatasetKind.SYNTHETIC, null, 32, 64, 10, OptimizerKind.ADAM, 1e-3, null,
                 1e-4, null, null, null, null, 4, 1, 2L, 1L, true, 2, 1, 4, null, null, 0);
-        TestRuns.Outcome o = TestRuns.run(c);
+        TestRuns.Outcome o = TestRuns.run(c, engine);
         assertThat(o.result().status()).isEqualTo(RunResult.Status.FINISHED);
         // every Conv-BN: the stem, 16 branch convs, 3 projections (NetworksTest counts them)
         assertThat(o.snapshots()).hasSize(20);

@@ -3,6 +3,9 @@ package io.filterwatch.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static io.filterwatch.trainer.config.EngineKind.MXNET;
+import static io.filterwatch.trainer.config.EngineKind.PYTORCH;
+
 import ai.djl.Device;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -14,35 +17,57 @@ class DevicesTest {
 
     @Test
     void autoTakesEveryVisibleGpuElseTheCpu() {
-        assertThat(Devices.resolve("auto", 0, AMPERE_A100)).containsExactly(Device.cpu());
-        assertThat(Devices.resolve("auto", 2, AMPERE_A100)).containsExactly(Device.gpu(0), Device.gpu(1));
-        assertThat(Devices.resolve("", 1, AMPERE_A100)).containsExactly(Device.gpu(0));
+        assertThat(Devices.resolve(MXNET, "auto", 0, AMPERE_A100)).containsExactly(Device.cpu());
+        assertThat(Devices.resolve(MXNET, "auto", 2, AMPERE_A100)).containsExactly(Device.gpu(0), Device.gpu(1));
+        assertThat(Devices.resolve(MXNET, "", 1, AMPERE_A100)).containsExactly(Device.gpu(0));
     }
 
     @Test
     void explicitChoices() {
-        assertThat(Devices.resolve("cpu", 4, AMPERE_A100)).containsExactly(Device.cpu());
-        assertThat(Devices.resolve("gpu", 3, AMPERE_A100)).containsExactly(Device.gpu(0), Device.gpu(1), Device.gpu(2));
-        assertThat(Devices.resolve(" GPU2, gpu0 ", 3, AMPERE_A100)).containsExactly(Device.gpu(2), Device.gpu(0));
+        assertThat(Devices.resolve(MXNET, "cpu", 4, AMPERE_A100)).containsExactly(Device.cpu());
+        assertThat(Devices.resolve(MXNET, "gpu", 3, AMPERE_A100)).containsExactly(Device.gpu(0), Device.gpu(1), Device.gpu(2));
+        assertThat(Devices.resolve(MXNET, " GPU2, gpu0 ", 3, AMPERE_A100)).containsExactly(Device.gpu(2), Device.gpu(0));
     }
 
     @Test
     void rejectsWhatCannotRun() {
-        assertThatThrownBy(() -> Devices.resolve("gpu", 0, AMPERE_A100)).hasMessageContaining("sees no GPU");
-        assertThatThrownBy(() -> Devices.resolve("gpu1", 1, AMPERE_A100)).hasMessageContaining("sees 1 GPU");
-        assertThatThrownBy(() -> Devices.resolve("gpu0,gpu0", 2, AMPERE_A100)).hasMessageContaining("twice");
-        assertThatThrownBy(() -> Devices.resolve("tpu0", 2, AMPERE_A100)).hasMessageContaining("not a device");
+        assertThatThrownBy(() -> Devices.resolve(MXNET, "gpu", 0, AMPERE_A100)).hasMessageContaining("sees no GPU");
+        assertThatThrownBy(() -> Devices.resolve(MXNET, "gpu1", 1, AMPERE_A100)).hasMessageContaining("sees 1 GPU");
+        assertThatThrownBy(() -> Devices.resolve(MXNET, "gpu0,gpu0", 2, AMPERE_A100)).hasMessageContaining("twice");
+        assertThatThrownBy(() -> Devices.resolve(MXNET, "tpu0", 2, AMPERE_A100)).hasMessageContaining("not a device");
     }
 
     @Test
     void everyGpuIsCheckedForItsComputeCapability() {
         IntFunction<String> secondIsAda = id -> id == 1 ? "89" : "75";
-        assertThatThrownBy(() -> Devices.resolve("auto", 2, secondIsAda))
-                .hasMessageContaining("GPU 1 has compute capability 8.9");
-        assertThat(Devices.resolve("gpu0", 2, secondIsAda)).containsExactly(Device.gpu(0));
-        assertThat(Devices.tooNew("80")).isFalse();
-        assertThat(Devices.tooNew("86")).isTrue();
-        assertThat(Devices.tooNew("90")).isTrue();
+        assertThatThrownBy(() -> Devices.resolve(MXNET, "auto", 2, secondIsAda))
+                .hasMessageContaining("GPU 1 has compute capability 8.9")
+                .hasMessageContaining("MXNet 1.9.1 (CUDA 11.2 build) supports compute capability up to 8.0");
+        assertThat(Devices.resolve(MXNET, "gpu0", 2, secondIsAda)).containsExactly(Device.gpu(0));
+        // The same node is fine for PyTorch's CUDA 12.8 build.
+        assertThat(Devices.resolve(PYTORCH, "auto", 2, secondIsAda)).containsExactly(Device.gpu(0), Device.gpu(1));
+        // CUDA reports B200 as "100": major 10, not 1 (the old check read one digit and let it through).
+        assertThatThrownBy(() -> Devices.resolve(MXNET, "gpu", 1, id -> "100"))
+                .hasMessageContaining("compute capability 10.0");
+        assertThat(Devices.resolve(PYTORCH, "gpu", 1, id -> "100")).containsExactly(Device.gpu(0));
+        assertThatThrownBy(() -> Devices.resolve(PYTORCH, "gpu", 1, id -> "70"))
+                .hasMessageContaining("compute capability 7.0").hasMessageContaining("PyTorch 2.7.1");
+    }
+
+    /** The table of docs/operations.md, "GPUs and engines": which engine runs on which GPU. */
+    @Test
+    void eachEngineTakesTheComputeCapabilitiesItsBuildHasKernelsFor() {
+        // V100 7.0, T4 7.5, A100 8.0, A10/A10G 8.6, L4/L40S 8.9, H100/H200 9.0, B200 10.0, B300 10.3,
+        // RTX PRO 6000 Blackwell 12.0, Thor 11.0 (no kernels in either build).
+        String[] cc = {"70", "75", "80", "86", "89", "90", "100", "103", "120", "110"};
+        boolean[] mxnet = {true, true, true, false, false, false, false, false, false, false};
+        boolean[] pytorch = {false, true, true, true, true, true, true, true, true, false};
+        for (int i = 0; i < cc.length; i++) {
+            assertThat(MXNET.supportsComputeCapability(cc[i])).as("MXNet on %s", cc[i]).isEqualTo(mxnet[i]);
+            assertThat(PYTORCH.supportsComputeCapability(cc[i])).as("PyTorch on %s", cc[i]).isEqualTo(pytorch[i]);
+        }
+        assertThat(Devices.readable("100")).isEqualTo("10.0");
+        assertThat(Devices.readable("86")).isEqualTo("8.6");
     }
 
     @Test
