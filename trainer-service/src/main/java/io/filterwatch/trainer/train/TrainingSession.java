@@ -78,9 +78,10 @@ public final class TrainingSession {
         this.observer = observer;
         this.devices = devices;
         this.engine = engine;
-        // DJL loads its default engine's natives when its Engine class first initialises, whatever a
-        // model names: left at MXNet, a PyTorch trainer loaded MXNet's library (and its OpenMP) too.
-        // The first session of the process decides; a trainer runs one engine (filterwatch.trainer.engine).
+        // DJL's default engine is the one its engine-neutral calls fall back to: the trainer's own,
+        // not MXNet always. The first session of the process decides; a trainer runs one engine
+        // (filterwatch.trainer.engine). (A PyTorch test JVM still had libmxnet mapped afterwards:
+        // something else loads it; harmless, as nothing then runs on it.)
         System.getProperties().putIfAbsent("ai.djl.default_engine", engine.djlName());
         this.progress = new RunProgress(this.config.runId(), 0, 0, 0, Double.NaN, Double.NaN, 0);
     }
