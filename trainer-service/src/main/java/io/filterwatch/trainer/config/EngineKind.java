@@ -7,7 +7,7 @@ import java.util.Locale;
  * a run's: which engine can drive a GPU is a property of the image (its CUDA natives) and of the
  * node it landed on, not of the experiment.
  *
- * <p>What each engine's GPU build runs on ({@link #supportsComputeCapability}):
+ * <p>What each engine's GPU build runs on ({@link #supports}):
  * <ul>
  *   <li>MXNet 1.9.1, DJL's {@code cu112mkl} build (CUDA 11.2): compute capability up to 8.0 (A100),
  *   the limit issue #16 measured; 8.6/8.9/9.0/10.0 are refused before the first kernel.</li>
@@ -44,13 +44,9 @@ public enum EngineKind {
                 : "PyTorch 2.7.1 (CUDA 12.8 build) supports compute capability 7.5 to 10.x and 12.x";
     }
 
-    /**
-     * @param computeCapability as CUDA reports it through DJL's CudaUtils: major and minor digits,
-     *                          "80" for 8.0, "100" for 10.0
-     */
-    public boolean supportsComputeCapability(String computeCapability) {
-        int major = Integer.parseInt(computeCapability.substring(0, computeCapability.length() - 1));
-        int minor = computeCapability.charAt(computeCapability.length() - 1) - '0';
+    public boolean supports(ComputeCapability cc) {
+        int major = cc.major();
+        int minor = cc.minor();
         return switch (this) {
             case MXNET -> major < 8 || (major == 8 && minor == 0);
             case PYTORCH -> (major == 7 && minor >= 5) || major == 8 || major == 9 || major == 10 || major == 12;

@@ -3,6 +3,7 @@ package io.filterwatch.trainer.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
+import io.filterwatch.trainer.config.ComputeCapability;
 import io.filterwatch.trainer.config.EngineKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * The training devices, from {@code filterwatch.trainer.devices}: {@code auto} (every GPU the
  * engine sees, data-parallel, else the CPU), {@code cpu}, {@code gpu} (every visible GPU, and fail
  * without one) or a list such as {@code gpu0,gpu2}. Each engine's GPU build has kernels for a
- * range of compute capabilities only ({@link EngineKind#supportsComputeCapability}: MXNet 1.9.1's
+ * range of compute capabilities only ({@link EngineKind#supports}: MXNet 1.9.1's
  * CUDA 11.2 build up to 8.0, PyTorch 2.7.1's CUDA 12.8 build 7.5 to Blackwell); outside it the run
  * would fail deep inside the first kernel launch, so every GPU we train on is checked here and
  * refused with a message instead.
@@ -73,10 +74,10 @@ public final class Devices {
             }
         }
         for (Device d : devices) {
-            String cc = computeCapability.apply(d.getDeviceId());
-            if (!engine.supportsComputeCapability(cc)) {
+            ComputeCapability cc = ComputeCapability.parse(computeCapability.apply(d.getDeviceId()));
+            if (!engine.supports(cc)) {
                 throw new IllegalStateException("GPU " + d.getDeviceId() + " has compute capability "
-                        + readable(cc) + "; " + engine.gpuBuild() + ". Run this engine on other GPUs (the "
+                        + cc + "; " + engine.gpuBuild() + ". Run this engine on other GPUs (the "
                         + "k8s/runs/gpu overlay picks nodes per engine; docs/operations.md, \"GPUs and engines\"), "
                         + "switch the engine (filterwatch.trainer.engine), leave this GPU out "
                         + "(filterwatch.trainer.devices=gpu0,...) or hide it (CUDA_VISIBLE_DEVICES); "
@@ -90,11 +91,5 @@ public final class Devices {
         for (int i = 0; i < visibleGpus; i++) {
             devices.add(Device.gpu(i));
         }
-    }
-
-    /** "80" -> "8.0", "100" -> "10.0": CUDA's major, then one digit of minor. */
-    static String readable(String computeCapability) {
-        int n = computeCapability.length();
-        return computeCapability.substring(0, n - 1) + "." + computeCapability.substring(n - 1);
     }
 }

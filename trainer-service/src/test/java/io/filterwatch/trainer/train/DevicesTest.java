@@ -7,6 +7,7 @@ import static io.filterwatch.trainer.config.EngineKind.MXNET;
 import static io.filterwatch.trainer.config.EngineKind.PYTORCH;
 
 import ai.djl.Device;
+import io.filterwatch.trainer.config.ComputeCapability;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -63,11 +64,14 @@ class DevicesTest {
         boolean[] mxnet = {true, true, true, false, false, false, false, false, false, false};
         boolean[] pytorch = {false, true, true, true, true, true, true, true, true, false};
         for (int i = 0; i < cc.length; i++) {
-            assertThat(MXNET.supportsComputeCapability(cc[i])).as("MXNet on %s", cc[i]).isEqualTo(mxnet[i]);
-            assertThat(PYTORCH.supportsComputeCapability(cc[i])).as("PyTorch on %s", cc[i]).isEqualTo(pytorch[i]);
+            ComputeCapability c = ComputeCapability.parse(cc[i]);
+            assertThat(MXNET.supports(c)).as("MXNet on %s", c).isEqualTo(mxnet[i]);
+            assertThat(PYTORCH.supports(c)).as("PyTorch on %s", c).isEqualTo(pytorch[i]);
         }
-        assertThat(Devices.readable("100")).isEqualTo("10.0");
-        assertThat(Devices.readable("86")).isEqualTo("8.6");
+        assertThat(ComputeCapability.parse("100")).isEqualTo(new ComputeCapability(10, 0)).hasToString("10.0");
+        assertThat(ComputeCapability.parse("86")).isEqualTo(new ComputeCapability(8, 6)).hasToString("8.6");
+        assertThatThrownBy(() -> ComputeCapability.parse("8.6")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'8.6'");
     }
 
     @Test
