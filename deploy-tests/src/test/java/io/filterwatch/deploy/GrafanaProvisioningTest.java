@@ -301,6 +301,31 @@ class GrafanaProvisioningTest {
                 .containsAll(InfluxSchema.MEASUREMENTS.stream().map(InfluxSchema.Measurement::name).toList());
     }
 
+    /**
+     * A filter's refresh point carries only InfluxSchema.FILTER_REFRESH_FIELDS; a panel or alert that read
+     * another field of filter_stats would lose filters whose last full point is older than its range.
+     */
+    @Test
+    void filterStatsQueriesReadOnlyTheFieldsARefreshWrites() {
+        Set<String> refreshed = InfluxSchema.FILTER_REFRESH_FIELDS.stream().map(InfluxSchema.Field::name)
+                .collect(Collectors.toSet());
+        List<String> problems = new ArrayList<>();
+        int queries = 0;
+        for (DashboardQueries.Query q : DashboardQueries.all(root)) {
+            if (!q.measurements().contains(InfluxSchema.FILTER_STATS.name())) {
+                continue;
+            }
+            queries++;
+            for (String id : q.identifiers()) {
+                if (InfluxSchema.FILTER_STATS.field(id).isPresent() && !refreshed.contains(id) && !q.aliases().contains(id)) {
+                    problems.add(q.name() + " reads " + id);
+                }
+            }
+        }
+        assertThat(queries).as("queries on filter_stats").isGreaterThanOrEqualTo(3);
+        assertThat(problems).isEmpty();
+    }
+
     @Test
     void measurementsAndFieldsUsedAreDocumentedInMetricsMd() {
         Path doc = root.resolve("docs/metrics.md");

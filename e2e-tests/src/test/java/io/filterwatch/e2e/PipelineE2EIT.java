@@ -38,6 +38,7 @@ import io.filterwatch.console.InfluxQueries;
 import io.filterwatch.console.ReportCommand;
 import io.filterwatch.deploy.DashboardQueries;
 import io.filterwatch.protocol.AlertRule;
+import io.filterwatch.protocol.FilterState;
 import io.filterwatch.protocol.influx.InfluxSchema;
 import io.filterwatch.protocol.influx.InfluxSchema.Fields;
 import io.filterwatch.protocol.influx.InfluxSchema.Tags;
@@ -231,7 +232,9 @@ class PipelineE2EIT {
             Map<String, Integer> deadFilterRows = new LinkedHashMap<>();
             for (InfluxQueries.Row r : influx.query(InfluxQueries.selectRun(InfluxSchema.FILTER_STATS, run)
                     + " GROUP BY " + Tags.LAYER.name() + ", " + Tags.FILTER.name() + " ORDER BY time DESC LIMIT 1")) {
-                deadFilterRows.merge(r.str(Tags.LAYER), r.lng(Fields.STATE_CODE) == 2 ? 1 : 0, Integer::sum);
+                // state, not state_code: a refresh point carries only InfluxSchema.FILTER_REFRESH_FIELDS
+                deadFilterRows.merge(r.str(Tags.LAYER), FilterState.DEAD.name().equals(r.str(Fields.STATE)) ? 1 : 0,
+                        Integer::sum);
             }
             Map<String, String> table = new LinkedHashMap<>();
             int apiTotal = 0;

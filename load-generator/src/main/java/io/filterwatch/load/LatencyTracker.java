@@ -1,6 +1,7 @@
 package io.filterwatch.load;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -26,8 +27,8 @@ final class LatencyTracker {
     /** run id -> wall clock millis of the round -> nanoTime it was published. */
     private final Map<String, ConcurrentSkipListMap<Long, Long>> pending = new ConcurrentHashMap<>();
     private final List<Double> latencies = new ArrayList<>();
-    /** Rounds after their run's first, in order of publication: the steady state (the first is a full refresh). */
-    private final List<double[]> steady = new ArrayList<>();
+    /** Every complete round: its run's first or not, when it was published and when it was found complete. */
+    private final List<Round> rounds = new ArrayList<>();
     /** run id -> wall clock millis of its first round. */
     private final Map<String, Long> firstRound = new ConcurrentHashMap<>();
     private long published;
@@ -77,9 +78,8 @@ final class LatencyTracker {
                     double seconds = (now - round.getValue()) / 1e9;
                     synchronized (this) {
                         latencies.add(seconds);
-                        if (round.getKey() != firstRound.get(e.getKey()).longValue()) {
-                            steady.add(new double[] {round.getValue(), seconds});
-                        }
+                        rounds.add(new Round(round.getKey() == firstRound.get(e.getKey()).longValue(),
+                                round.getValue(), now));
                     }
                     it.remove();
                 }
@@ -100,20 +100,66 @@ final class LatencyTracker {
         return quantile(latencies, q);
     }
 
-    /**
-     * The rounds after each run's first (whose FilterStats are all of its filters at once): p50, p99 and
-     * max, and the p50 of the earlier and the later half by publication time (and the later half's p99),
-     * which differ when the pipeline falls behind (lag growing), or catches up after the runs' start.
-     */
+    /** The steady-state latencies of the rounds complete so far ({@link #steadyLatency(List, int)}). */
     synchronized FleetReport.SteadyLatency steadyLatency() {
-        List<double[]> byPublication = new ArrayList<>(steady);
-        byPublication.sort((a, b) -> Double.compare(a[0], b[0]));
-        List<Double> all = byPublication.stream().map(x -> x[1]).toList();
+        return steadyLatency(rounds, firstRound.size());
+    }
+
+    /**
+     * One complete round.
+     *
+     * @param first          its run's first round, which carries every filter of the run (the start-up burst)
+     * @param publishedNanos when it was handed to Kafka
+     * @param completeNanos  when all its layer_stats were found in InfluxDB
+     */
+    record Round(boolean first, long publishedNanos, long completeNanos) {
+        double seconds() {
+            return (completeNanos - publishedNanos) / 1e9;
+        }
+    }
+
+    /**
+     * The rounds after each run's first: p50, p99 and max, and the p50 of the earlier and the later half by
+     * publication time (and the later half's p99). Then the settled window: the rounds published after the
+     * pipeline first had no backlog once the {@code runs} first rounds were in, the first moment from then
+     * at which every round published before it was complete. A fleet whose runs started hours apart lives
+     * in that state; the two halves of the window tell whether the pipeline still falls behind in it (later
+     * p50 above earlier).
+     */
+    static FleetReport.SteadyLatency steadyLatency(List<Round> complete, int runs) {
+        List<Round> byPublication = new ArrayList<>(complete);
+        byPublication.sort(Comparator.comparingLong(Round::publishedNanos));
+        List<Double> all = byPublication.stream().filter(r -> !r.first()).map(Round::seconds).toList();
         int half = all.size() / 2;
+        List<Round> firsts = byPublication.stream().filter(Round::first).toList();
+        long start = byPublication.isEmpty() ? 0 : byPublication.get(0).publishedNanos();
+        double settledAfter = Double.NaN;
+        List<Double> settled = List.of();
+        if (runs > 0 && firsts.size() == runs) {
+            // the first moment, once every first round is in, at which no round published before it was still
+            // missing: the start's backlog, and the rounds queued behind it in turn, are through
+            long at = firsts.stream().mapToLong(Round::completeNanos).max().getAsLong();
+            for (long next = at; ; at = next) {
+                long before = at;
+                next = Math.max(at, byPublication.stream().filter(r -> r.publishedNanos() < before)
+                        .mapToLong(Round::completeNanos).max().orElse(at));
+                if (next == at) {
+                    break;
+                }
+            }
+            long settledAt = at;
+            settledAfter = (settledAt - start) / 1e9;
+            settled = byPublication.stream().filter(r -> !r.first() && r.publishedNanos() >= settledAt)
+                    .map(Round::seconds).toList();
+        }
+        int settledHalf = settled.size() / 2;
         return new FleetReport.SteadyLatency(all.size(), quantile(all, 0.5), quantile(all, 0.99),
                 all.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
                 quantile(all.subList(0, half), 0.5), quantile(all.subList(half, all.size()), 0.5),
-                quantile(all.subList(half, all.size()), 0.99));
+                quantile(all.subList(half, all.size()), 0.99),
+                settledAfter, settled.size(), quantile(settled, 0.5), quantile(settled, 0.99),
+                settled.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                quantile(settled.subList(0, settledHalf), 0.5), quantile(settled.subList(settledHalf, settled.size()), 0.5));
     }
 
     static double quantile(List<Double> values, double q) {

@@ -14,6 +14,12 @@ package io.filterwatch.protocol;
  * samples: null while fewer than one epoch was seen (not yet decidable). {@code silent} is the
  * early warning over the trailing window. {@code lastFiredStep}: the step of the last snapshot in
  * which the filter fired on a captured sample, null if it never did.
+ *
+ * <p>{@code refresh}: sent only because the filter's periodic refresh was due; its state, dead flags and
+ * every value the output policy watches are within tolerance of the filter's last FilterStat without the
+ * flag (a full one). Every value is still carried; the aggregator writes only the fields of
+ * {@code InfluxSchema.FILTER_REFRESH_FIELDS} for it. A filter due for its refresh whose values moved gets
+ * a full FilterStat instead, and so does every filter on a run's first snapshot.
  */
 public record FilterStat(
         String runId,

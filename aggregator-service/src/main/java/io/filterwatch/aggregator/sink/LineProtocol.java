@@ -1,5 +1,7 @@
 package io.filterwatch.aggregator.sink;
 
+import java.util.Set;
+
 import io.filterwatch.protocol.influx.InfluxSchema;
 import io.filterwatch.protocol.influx.InfluxSchema.Field;
 import io.filterwatch.protocol.influx.InfluxSchema.Measurement;
@@ -20,6 +22,8 @@ import io.filterwatch.protocol.influx.InfluxSchema.Tag;
 public final class LineProtocol {
     private final StringBuilder sb = new StringBuilder(384);
     private boolean firstField = true;
+    /** When set, the fields the point keeps: {@code field(Field, ...)} skips the others. */
+    private Set<Field> only;
 
     private LineProtocol(String measurement) {
         escape(measurement, false);
@@ -31,6 +35,20 @@ public final class LineProtocol {
 
     public static LineProtocol measurement(Measurement measurement) {
         return new LineProtocol(measurement.name());
+    }
+
+    /**
+     * Keeps only these fields of the {@code field(Field, ...)} calls that follow: the caller lists a
+     * measurement's fields once and a subset (a refresh, {@link InfluxSchema#FILTER_REFRESH_FIELDS})
+     * is chosen by the schema, not by a second list.
+     */
+    public LineProtocol only(Set<Field> fields) {
+        this.only = fields;
+        return this;
+    }
+
+    private boolean skipped(Field field) {
+        return only != null && !only.contains(field);
     }
 
     public LineProtocol tag(Tag tag, String value) {
@@ -50,23 +68,23 @@ public final class LineProtocol {
     }
 
     public LineProtocol field(Field field, long value) {
-        return field(field.name(), value);
+        return skipped(field) ? this : field(field.name(), value);
     }
 
     public LineProtocol field(Field field, Long value) {
-        return field(field.name(), value);
+        return skipped(field) ? this : field(field.name(), value);
     }
 
     public LineProtocol field(Field field, double value) {
-        return field(field.name(), value);
+        return skipped(field) ? this : field(field.name(), value);
     }
 
     public LineProtocol field(Field field, Double value) {
-        return field(field.name(), value);
+        return skipped(field) ? this : field(field.name(), value);
     }
 
     public LineProtocol field(Field field, String value) {
-        return field(field.name(), value);
+        return skipped(field) ? this : field(field.name(), value);
     }
 
     public LineProtocol field(String key, long value) {

@@ -73,12 +73,18 @@ public final class PointMapper {
         return p.time(s.wallClockMillis());
     }
 
+    /**
+     * A refresh ({@link FilterStat#refresh()}: nothing moved beyond tolerance since the filter's last full
+     * point) writes only {@link InfluxSchema#FILTER_REFRESH_FIELDS}: the rest would restate what its last
+     * full point holds, and every value written costs InfluxDB a TSM key per series and field.
+     */
     public static String filterStat(FilterStat s) {
         FilterState state = s.state() == null ? FilterState.ALIVE : s.state();
         return LineProtocol.measurement(InfluxSchema.FILTER_STATS)
                 .tag(Tags.FILTER, Integer.toString(s.filter()))
                 .tag(Tags.LAYER, s.layer())
                 .tag(Tags.RUN, s.runId())
+                .only(s.refresh() ? InfluxSchema.FILTER_REFRESH_FIELDS : null)
                 .field(Fields.STEP, s.step())
                 .field(Fields.EPOCH, s.epoch())
                 .field(Fields.STATE, state.name())

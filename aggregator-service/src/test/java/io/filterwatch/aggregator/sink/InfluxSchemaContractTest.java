@@ -43,6 +43,19 @@ class InfluxSchemaContractTest {
     void filterStatsPointsAreTheContract() {
         check(InfluxSchema.FILTER_STATS, PointMapper.filterStat(filter(true)), true);
         check(InfluxSchema.FILTER_STATS, PointMapper.filterStat(filter(false)), false);
+        // a refresh: exactly the refresh fields, with the contract's types
+        FilterStat f = filter(true);
+        String refresh = PointMapper.filterStat(new FilterStat(f.runId(), f.layer(), f.layerIndex(), f.filter(), f.step(),
+                f.epoch(), f.wallClockMillis(), f.state(), f.stateSinceStep(), f.deadByActivation(), f.deadByScale(),
+                f.silent(), f.lastFiredStep(), f.windowSamples(), f.windowMaxResponse(), f.activityRate(), f.selectivity(),
+                f.spatialActivity(), f.meanResponse(), f.gamma(), f.beta(), f.weightNorm(), f.gammaDominance(),
+                f.betaDominance(), f.weightDominance(), f.adaptiveDecayRatio(), f.regulariserStepShare(), true));
+        List<String> problems = problems(InfluxSchema.FILTER_STATS, refresh, true);
+        List<String> expected = InfluxSchema.FILTER_STATS.fields().stream()
+                .filter(x -> !InfluxSchema.FILTER_REFRESH_FIELDS.contains(x))
+                .map(x -> "field " + x.name() + " is never written").toList();
+        assertThat(problems).as(refresh).containsExactlyInAnyOrderElementsOf(expected).hasSize(9);
+        assertThat(InfluxSchema.FILTER_STATS.fields()).containsAll(InfluxSchema.FILTER_REFRESH_FIELDS);
     }
 
     @Test

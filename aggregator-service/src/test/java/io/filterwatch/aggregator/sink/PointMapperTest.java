@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import io.filterwatch.aggregator.TestData;
 import io.filterwatch.protocol.FilterState;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.LinePoint;
 
 class PointMapperTest {
 
@@ -56,6 +58,31 @@ class PointMapperTest {
         String line = PointMapper.filterStat(undecided);
         assertThat(line).contains("state=\"SILENT\"", "state_code=4i", "silent=1i", "last_fired_step=120i",
                 "regulariser_step_share=0.25").doesNotContain("dead_by_activation");
+    }
+
+    /** A refresh writes the 13 fields of FILTER_REFRESH_FIELDS, the same values as a full point, and no other. */
+    @Test
+    void aRefreshWritesOnlyTheRefreshFields() {
+        var f = TestData.filter("run-1", "conv2", 1, 17, 300, FilterState.ALIVE, false, 0.5, -0.2);
+        var full = new io.filterwatch.protocol.FilterStat(f.runId(), f.layer(), f.layerIndex(), f.filter(), f.step(),
+                f.epoch(), f.wallClockMillis(), f.state(), f.stateSinceStep(), false, false, false, 290L,
+                f.windowSamples(), f.windowMaxResponse(), f.activityRate(), 0.7, 0.2, f.meanResponse(), f.gamma(), f.beta(),
+                f.weightNorm(), 2.0, 1.1, 50.0, 0.3, 0.25, false);
+        var refresh = new io.filterwatch.protocol.FilterStat(full.runId(), full.layer(), full.layerIndex(), full.filter(),
+                full.step(), full.epoch(), full.wallClockMillis(), full.state(), full.stateSinceStep(), full.deadByActivation(),
+                full.deadByScale(), full.silent(), full.lastFiredStep(), full.windowSamples(), full.windowMaxResponse(),
+                full.activityRate(), full.selectivity(), full.spatialActivity(), full.meanResponse(), full.gamma(), full.beta(),
+                full.weightNorm(), full.gammaDominance(), full.betaDominance(), full.weightDominance(),
+                full.adaptiveDecayRatio(), full.regulariserStepShare(), true);
+        LinePoint all = LinePoint.parse(PointMapper.filterStat(full));
+        LinePoint some = LinePoint.parse(PointMapper.filterStat(refresh));
+
+        assertThat(all.fields()).hasSize(22);
+        assertThat(some.fields().keySet()).containsExactlyInAnyOrderElementsOf(
+                InfluxSchema.FILTER_REFRESH_FIELDS.stream().map(InfluxSchema.Field::name).toList());
+        some.fields().forEach((k, v) -> assertThat(v).as(k).isEqualTo(all.fields().get(k)));
+        assertThat(some.tags()).isEqualTo(all.tags());
+        assertThat(some.time()).isEqualTo(all.time());
     }
 
     @Test

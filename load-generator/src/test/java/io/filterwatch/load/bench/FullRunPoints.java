@@ -19,6 +19,8 @@ import io.filterwatch.probe.ProbeSettings;
 import io.filterwatch.probe.state.LayerTracker;
 import io.filterwatch.protocol.FilterStat;
 import io.filterwatch.protocol.LayerStat;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.LinePoint;
 
 /**
  * Points per 90-epoch ResNet-50 run (issue #15): the probe's state and output policy ({@link LayerTracker}, the
@@ -65,6 +67,8 @@ public final class FullRunPoints {
         long base = args.length > 4 ? Long.parseLong(args[4]) : 1_700_000_000_000L; // the first round's time, epoch ms
         long[] segStart = new long[segments];
         double[] steadyMean = new double[segments];
+        double[] steadyValuesMean = new double[segments]; // filter_stats field values per round (what InfluxDB stores)
+        double[] steadyRefreshMean = new double[segments]; // of the filter points, those flagged refresh
         List<List<List<String>>> tiles = new ArrayList<>(); // per segment, per steady round, its lines
         long firstRoundFilters = 0;
         long cpu0 = System.nanoTime();
@@ -75,6 +79,8 @@ public final class FullRunPoints {
             List<List<String>> segTiles = new ArrayList<>();
             StringBuilder counts = new StringBuilder();
             long steady = 0;
+            long steadyValues = 0;
+            long steadyRefresh = 0;
             RunStatsCalculator runStats = new RunStatsCalculator();
             for (long k = k0; k < Math.min(rounds, k0 + length); k++) {
                 List<FilterStat> filters = new ArrayList<>();
@@ -106,25 +112,38 @@ public final class FullRunPoints {
                     segTiles.add(lines); // index 0: the run's own first round
                 } else if (k >= k0 + warmup) {
                     steady += filters.size();
+                    for (FilterStat f : filters) {
+                        steadyValues += LinePoint.parse(PointMapper.filterStat(f)).fields().size();
+                        steadyRefresh += f.refresh() ? 1 : 0;
+                    }
                     segTiles.add(lines);
                 }
             }
-            steadyMean[i] = (double) steady / (Math.min(rounds, k0 + length) - k0 - warmup);
+            long steadyRounds = Math.min(rounds, k0 + length) - k0 - warmup;
+            steadyMean[i] = (double) steady / steadyRounds;
+            steadyValuesMean[i] = (double) steadyValues / steadyRounds;
+            steadyRefreshMean[i] = (double) steadyRefresh / steadyRounds;
             tiles.add(segTiles);
-            System.out.printf(Locale.ROOT, "segment %d: rounds %d..%d (steps %d..%d): filter points per round: %s-> steady mean %.1f%n",
-                    i, k0, k0 + length - 1, s.step(k0), s.step(k0 + length - 1), counts, steadyMean[i]);
+            System.out.printf(Locale.ROOT, "segment %d: rounds %d..%d (steps %d..%d): filter points per round: %s-> steady mean %.1f "
+                            + "(%.1f of them refreshes), %.0f field values%n",
+                    i, k0, k0 + length - 1, s.step(k0), s.step(k0 + length - 1), counts, steadyMean[i], steadyRefreshMean[i],
+                    steadyValuesMean[i]);
         }
         double filterPoints = firstRoundFilters;
+        double filterValues = firstRoundFilters * (double) InfluxSchema.FILTER_STATS.fields().size();
         for (int i = 0; i < segments; i++) {
             long end = i + 1 < segments ? segStart[i + 1] : rounds;
             long from = i == 0 ? 1 : segStart[i];
             filterPoints += steadyMean[i] * (end - from);
+            filterValues += steadyValuesMean[i] * (end - from);
         }
         long layerPoints = rounds * run.layers();
         System.out.printf(Locale.ROOT, "fullrun: W = %d, %d rounds (450,450 steps, S = 100), %d segments of %d rounds simulated "
                         + "(%.0f s): filter_stats %.0f + layer_stats %d + run_stats %d = %.2f M points per run (extrapolated)%n",
                 workers, rounds, segments, length, (System.nanoTime() - cpu0) / 1e9, filterPoints, layerPoints, rounds,
                 (filterPoints + layerPoints + rounds) / 1e6);
+        System.out.printf(Locale.ROOT, "fullrun: filter_stats field values %.1f M per run (%.1f per point; the first round's "
+                + "counted as %d each)%n", filterValues / 1e6, filterValues / filterPoints, InfluxSchema.FILTER_STATS.fields().size());
         if (influx != null) {
             writeTiled(influx, s, rounds, segStart, tiles, base);
         }

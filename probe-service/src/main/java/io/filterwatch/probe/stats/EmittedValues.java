@@ -4,6 +4,8 @@ import java.util.Arrays;
 
 import io.filterwatch.probe.ProbeSettings;
 import io.filterwatch.protocol.FilterState;
+import io.filterwatch.protocol.influx.InfluxSchema;
+import io.filterwatch.protocol.influx.InfluxSchema.Fields;
 
 /**
  * The values of the FilterStat last emitted for each filter of one layer, and the output
@@ -21,15 +23,20 @@ public final class EmittedValues {
 
     /** The values a FilterStat carries that the output policy watches, and the test of each. */
     private enum Column {
-        GAMMA(Test.RELATIVE), BETA(Test.RELATIVE), WEIGHT_NORM(Test.RELATIVE), MEAN_RESPONSE(Test.RELATIVE),
-        WINDOW_MAX(Test.RELATIVE), ACTIVITY_RATE(Test.ABSOLUTE), SELECTIVITY(Test.SAMPLED_FRACTION),
-        SPATIAL_ACTIVITY(Test.SAMPLED_FRACTION), GAMMA_DOMINANCE(Test.FACTOR), BETA_DOMINANCE(Test.FACTOR),
-        WEIGHT_DOMINANCE(Test.FACTOR), ADAPTIVE_DECAY_RATIO(Test.FACTOR);
+        GAMMA(Test.RELATIVE, Fields.GAMMA), BETA(Test.RELATIVE, Fields.BETA), WEIGHT_NORM(Test.RELATIVE, Fields.WEIGHT_NORM),
+        MEAN_RESPONSE(Test.RELATIVE, Fields.MEAN_RESPONSE), WINDOW_MAX(Test.RELATIVE, Fields.WINDOW_MAX_RESPONSE),
+        ACTIVITY_RATE(Test.ABSOLUTE, Fields.ACTIVITY_RATE), SELECTIVITY(Test.SAMPLED_FRACTION, Fields.SELECTIVITY),
+        SPATIAL_ACTIVITY(Test.SAMPLED_FRACTION, Fields.SPATIAL_ACTIVITY), GAMMA_DOMINANCE(Test.FACTOR, Fields.GAMMA_DOMINANCE),
+        BETA_DOMINANCE(Test.FACTOR, Fields.BETA_DOMINANCE), WEIGHT_DOMINANCE(Test.FACTOR, Fields.WEIGHT_DOMINANCE),
+        ADAPTIVE_DECAY_RATIO(Test.FACTOR, Fields.ADAPTIVE_DECAY_RATIO);
 
         final Test test;
+        /** Whether a refresh point writes this value, so that a refresh moves its baseline. */
+        final boolean refreshed;
 
-        Column(Test test) {
+        Column(Test test, InfluxSchema.Field field) {
             this.test = test;
+            this.refreshed = InfluxSchema.FILTER_REFRESH_FIELDS.contains(field);
         }
 
         double[] of(LayerMetrics m) {
@@ -175,7 +182,10 @@ public final class EmittedValues {
         };
     }
 
-    /** Remembers filter f's values as emitted now (of the metrics last {@linkplain #compare compared}). */
+    /**
+     * Remembers filter f's values as emitted now in a full FilterStat (of the metrics last
+     * {@linkplain #compare compared}).
+     */
     public void record(int f, LayerMetrics m, FilterState now) {
         state[f] = now;
         byActivation[f] = m.deadByActivation[f];
@@ -183,6 +193,20 @@ public final class EmittedValues {
         silent[f] = m.silent[f];
         for (int k = 0; k < emitted.length; k++) {
             emitted[k][f] = current[k][f];
+        }
+    }
+
+    /**
+     * Remembers what a refresh of filter f writes: the values of {@link InfluxSchema#FILTER_REFRESH_FIELDS}.
+     * The others keep the values of the last full FilterStat, the ones InfluxDB holds, so that a value
+     * drifting by less than its tolerance per refresh period still reaches it once the drift adds up.
+     * State and flags are unchanged by definition (a refresh is sent only when nothing {@linkplain #moved moved}).
+     */
+    public void recordRefresh(int f) {
+        for (Column column : COLUMNS) {
+            if (column.refreshed) {
+                emitted[column.ordinal()][f] = current[column.ordinal()][f];
+            }
         }
     }
 }

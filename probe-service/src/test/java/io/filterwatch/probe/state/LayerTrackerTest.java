@@ -81,7 +81,7 @@ class LayerTrackerTest {
         assertThat(f0.weightDominance()).isCloseTo(200.0, within(rel(200)));
         // Adam, pure L2: 1 / (1e-4 + 1e-8) = 9999.0001
         assertThat(f0.adaptiveDecayRatio()).isCloseTo(1 / (1e-4 + 1e-8), within(rel(9999)));
-        assertThat(f0.refresh()).isTrue();
+        assertThat(f0.refresh()).as("a run's first FilterStat of each filter is full").isFalse();
         assertThat(f0.stateSinceStep()).isEqualTo(100);
 
         // f1: dead by scale (|5e-4| < 1e-3), still fires; M = 0.4, threshold 4e-4: only 0.0003 -> 1/4
@@ -248,7 +248,7 @@ class LayerTrackerTest {
         LayerTracker state = new LayerTracker(3, settings(1_000_000).withRefreshEvery(3));
         assertThat(state.accept(SnapshotBuilder.layer(3).step(100).gamma(1f, 1f, 1f).build()).filterStats())
                 .extracting(FilterStat::filter, FilterStat::refresh).containsExactly(
-                        tuple(0, true), tuple(1, true), tuple(2, true));
+                        tuple(0, false), tuple(1, false), tuple(2, false));
         // #1: f0 moves by 1% (< 5%): quiet; f1 by 10%: emitted, not a refresh; f2 steady but its refresh
         assertThat(state.accept(SnapshotBuilder.layer(3).step(200).gamma(1.01f, 1.1f, 1f).build()).filterStats())
                 .extracting(FilterStat::filter, FilterStat::refresh)
@@ -265,6 +265,35 @@ class LayerTrackerTest {
         // #4: f2 again, M = 3 after its last refresh
         assertThat(state.accept(SnapshotBuilder.layer(3).step(500).gamma(1.04f, 1.1f, 1f).build()).filterStats())
                 .extracting(FilterStat::filter, FilterStat::refresh).containsExactly(tuple(2, true));
+    }
+
+    /**
+     * A refresh writes only InfluxSchema.FILTER_REFRESH_FIELDS, so only those values move the filter's
+     * baseline. M = 2, filter 0 due at merged snapshots 2, 4, ...: ||w|| (not written by a refresh) drifting
+     * 3% per refresh period stays measured against its last full FilterStat (1.0) and is sent full once the
+     * drift passes 5%; gamma (written by a refresh) drifting the same is measured against each refresh.
+     */
+    @Test
+    void aRefreshMovesOnlyTheBaselineOfTheValuesItWrites() {
+        LayerTracker byWeight = new LayerTracker(1, settings(1_000_000).withRefreshEvery(2));
+        float[] w = {1.00f, 1.02f, 1.03f, 1.045f, 1.06f};
+        List<FilterStat> sent = new ArrayList<>();
+        for (int i = 0; i < w.length; i++) {
+            sent.addAll(byWeight.accept(SnapshotBuilder.layer(1).step(100L * (i + 1)).weightNorm(w[i]).build()).filterStats());
+        }
+        // #0 full; #2 the refresh (3% from 1.00); #4 full: 6% from the 1.00 InfluxDB holds (2.9% from the refresh's 1.03)
+        assertThat(sent).extracting(FilterStat::step, FilterStat::refresh, FilterStat::weightNorm)
+                .containsExactly(tuple(100L, false, 1.00f), tuple(300L, true, 1.03f), tuple(500L, false, 1.06f));
+
+        LayerTracker byGamma = new LayerTracker(1, settings(1_000_000).withRefreshEvery(2));
+        float[] g = {1.00f, 1.02f, 1.03f, 1.045f, 1.06f};
+        sent.clear();
+        for (int i = 0; i < g.length; i++) {
+            sent.addAll(byGamma.accept(SnapshotBuilder.layer(1).step(100L * (i + 1)).gamma(g[i]).build()).filterStats());
+        }
+        // #4: 2.9% from the 1.03 the refresh at #2 wrote: another refresh
+        assertThat(sent).extracting(FilterStat::step, FilterStat::refresh, FilterStat::gamma)
+                .containsExactly(tuple(100L, false, 1.00f), tuple(300L, true, 1.03f), tuple(500L, true, 1.06f));
     }
 
     /**
