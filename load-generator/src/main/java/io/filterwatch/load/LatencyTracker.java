@@ -138,14 +138,13 @@ final class LatencyTracker {
         if (runs > 0 && firsts.size() == runs) {
             // the first moment, once every first round is in, at which no round published before it was still
             // missing: the start's backlog, and the rounds queued behind it in turn, are through
+            // one pass in publication order: a round published before that moment pushes it to its own completion
             long at = firsts.stream().mapToLong(Round::completeNanos).max().getAsLong();
-            for (long next = at; ; at = next) {
-                long before = at;
-                next = Math.max(at, byPublication.stream().filter(r -> r.publishedNanos() < before)
-                        .mapToLong(Round::completeNanos).max().orElse(at));
-                if (next == at) {
+            for (Round r : byPublication) {
+                if (r.publishedNanos() >= at) {
                     break;
                 }
+                at = Math.max(at, r.completeNanos());
             }
             long settledAt = at;
             settledAfter = (settledAt - start) / 1e9;
